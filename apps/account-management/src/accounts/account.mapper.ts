@@ -1,0 +1,37 @@
+import { AccountCategory, AccountStatus, AccountView } from '@app/contracts';
+import { AccountSubject } from '@app/authz';
+import { AccountRow } from './account.sql';
+
+export function toView(r: AccountRow): Omit<AccountView, 'redacted'> {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    crmCompanyId: r.crm_company_id,
+    name: r.name,
+    tier: r.tier,
+    category: r.category as AccountCategory,
+    status: r.status as AccountStatus,
+    industry: r.industry,
+    region: r.region,
+    ownerId: r.owner_id,
+    serviceTeamId: r.service_team_id,
+    assistantIds: r.assistant_ids ?? [],
+    annualPurchase:
+      r.annual_purchase_minor === null ? null : { amountMinor: Number(r.annual_purchase_minor), currency: r.currency! },
+    profitContributionPct: r.profit_contribution_pct === null ? null : Number(r.profit_contribution_pct),
+    version: r.version,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** The row as CASL conditions see it. */
+export function toSubject(r: AccountRow): AccountSubject {
+  return {
+    ownerId: r.owner_id,
+    ownerTeamId: r.owner_team_id,
+    serviceTeamId: r.service_team_id,
+    assistantIds: r.assistant_ids ?? [],
+    status: r.status,
+  };
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AccountView,
+  Actor,
+  CreateAccountRequest,
+  GetAccountRequest,
+  ListAccountsRequest,
+  Page,
+  parseDto,
+  SUBJECTS,
+  UpdateAccountRequest,
+} from '@app/contracts';
+import { RpcHandler } from '@app/messaging';
+import { AccountsService } from './accounts.service';
+
+/** NATS face of key accounts. Thin: validate again (never trust the edge), then the use case. */
+@Injectable()
+export class AccountsHandler {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @RpcHandler(SUBJECTS.accounts.accountCreate)
+  create(data: unknown, actor: Actor): Promise<AccountView> {
+    const req = parseDto(CreateAccountRequest, data);
+    return this.accounts.create(actor, req.account, req.idempotencyKey);
+  }
+
+  @RpcHandler(SUBJECTS.accounts.accountGet)
+  get(data: unknown, actor: Actor): Promise<AccountView> {
+    return this.accounts.get(actor, parseDto(GetAccountRequest, data).id);
+  }
+
+  @RpcHandler(SUBJECTS.accounts.accountList)
+  list(data: unknown, actor: Actor): Promise<Page<AccountView>> {
+    return this.accounts.list(actor, parseDto(ListAccountsRequest, data).query);
+  }
+
+  @RpcHandler(SUBJECTS.accounts.accountUpdate)
+  update(data: unknown, actor: Actor): Promise<AccountView> {
+    const req = parseDto(UpdateAccountRequest, data);
+    return this.accounts.update(actor, req.id, req.expectedVersion, req.changes);
+  }
+}

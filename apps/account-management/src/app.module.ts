@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { MessagingModule } from '@app/messaging';
+import { PersistenceModule } from '@app/persistence';
+import { JobsModule, QueueName } from '@app/jobs';
+import { SERVICES } from '@app/contracts';
+import { loggerParams } from '@app/observability';
+import { AccountManagementConfig, APP_NAME, SCHEMA } from './config';
+import { MIGRATIONS } from './migrations';
+import { ActorContextService } from './organisation/actor-context.service';
+import { OrganisationHandler } from './organisation/organisation.handler';
+import { AccountsService } from './accounts/accounts.service';
+import { AccountsHandler } from './accounts/accounts.handler';
+import { SystemHandler } from './system/system.handler';
+import { PurgeIdempotencyKeysJob } from './jobs/purge-idempotency-keys.job';
+import { WorkspaceSchedulesService } from './jobs/workspace-schedules.service';
+
+export function appModule(config: AccountManagementConfig) {
+  @Module({
+    imports: [
+      LoggerModule.forRoot(loggerParams(APP_NAME, config.KAM_LOG_LEVEL)),
+      PersistenceModule.forRoot({
+        url: config.KAM_DATABASE_URL,
+        schema: SCHEMA,
+        entities: [],
+        migrations: MIGRATIONS,
+        poolSize: config.KAM_DB_POOL_SIZE,
+        applicationName: APP_NAME,
+      }),
+      MessagingModule.forRoot({
+        url: config.KAM_NATS_URL,
+        serviceName: APP_NAME,
+        queueGroup: SERVICES.accounts.queue,
+        requestTimeoutMs: config.KAM_REQUEST_TIMEOUT_MS,
+      }),
+      MessagingModule.events({ pollMs: config.KAM_OUTBOX_POLL_MS }),
+      JobsModule.forRoot(config.KAM_REDIS_URL, [QueueName.AccountMaintenance]),
+    ],
+    providers: [
+      ActorContextService,
+      OrganisationHandler,
+      AccountsService,
+      AccountsHandler,
+      SystemHandler,
+      PurgeIdempotencyKeysJob,
+      WorkspaceSchedulesService,
+    ],
+  })
+  class AccountManagementModule {}
+  return AccountManagementModule;
+}

@@ -1,0 +1,32 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { QueueName, scheduleForWorkspace } from '@app/jobs';
+import { PURGE_IDEMPOTENCY_KEYS_CRON, PurgeIdempotencyKeysJob } from './purge-idempotency-keys.job';
+
+/** Keeps one job scheduler per workspace and periodic job, in the workspace's time zone. */
+@Injectable()
+export class WorkspaceSchedulesService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('schedules');
+
+  constructor(
+    private readonly ds: DataSource,
+    @InjectQueue(QueueName.AccountMaintenance) private readonly maintenance: Queue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.syncAll();
+  }
+
+  async syncAll(): Promise<number> {
+    const workspaces: { id: string; time_zone: string }[] = await this.ds.query(`SELECT id, time_zone FROM workspaces`);
+    for (const w of workspaces) await this.sync({ id: w.id, timeZone: w.time_zone });
+    if (workspaces.length) this.logger.log(`schedules in place for ${workspaces.length} workspace(s)`);
+    return workspaces.length;
+  }
+
+  async sync(workspace: { id: string; timeZone: string }): Promise<void> {
+    await scheduleForWorkspace(this.maintenance, PurgeIdempotencyKeysJob.name, PURGE_IDEMPOTENCY_KEYS_CRON, workspace);
+  }
+}

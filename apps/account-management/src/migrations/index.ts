@@ -1,0 +1,3 @@
+import { Initial1732600000000 } from './1732600000000-initial';
+
+export const MIGRATIONS = [Initial1732600000000];

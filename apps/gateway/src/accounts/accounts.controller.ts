@@ -1,0 +1,90 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import {
+  AccountView,
+  Actor,
+  CreateAccountDto,
+  KamError,
+  ListAccountsQuery,
+  Page,
+  SUBJECTS,
+  UpdateAccountDto,
+} from '@app/contracts';
+import { RpcClient } from '@app/messaging';
+import { CurrentActor, Requires } from '../auth/auth.decorators';
+import { DtoPipe } from './dto-pipe';
+import { etagOf, idempotencyKeyOf, versionFromIfMatch } from './preconditions';
+
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () =>
+    new KamError('validation_failed', { fields: 'id' }, [{ field: 'id', message: 'id must be a UUID' }]),
+});
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('api/v1/accounts')
+export class AccountsController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post()
+  @HttpCode(201)
+  @Requires('create', 'Account')
+  @ApiOperation({ summary: 'Create a key account (applied once per Idempotency-Key)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body(new DtoPipe(CreateAccountDto)) body: CreateAccountDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AccountView> {
+    const account = await this.rpc.request<AccountView>(SUBJECTS.accounts.accountCreate, actor, {
+      account: body,
+      idempotencyKey: idempotencyKeyOf(idempotencyKey),
+    });
+    res.setHeader('ETag', etagOf(account.version));
+    res.setHeader('Location', `/api/v1/accounts/${account.id}`);
+    return account;
+  }
+
+  @Get()
+  @Requires('read', 'Account')
+  @ApiOperation({ summary: 'List key accounts visible to the caller (cursor pagination)' })
+  list(@CurrentActor() actor: Actor, @Query(new DtoPipe(ListAccountsQuery)) query: ListAccountsQuery): Promise<Page<AccountView>> {
+    return this.rpc.request<Page<AccountView>>(SUBJECTS.accounts.accountList, actor, { query });
+  }
+
+  @Get(':id')
+  @Requires('read', 'Account')
+  @ApiOperation({ summary: 'Get one key account; the ETag is its version' })
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AccountView> {
+    const account = await this.rpc.request<AccountView>(SUBJECTS.accounts.accountGet, actor, { id });
+    res.setHeader('ETag', etagOf(account.version));
+    return account;
+  }
+
+  @Patch(':id')
+  @Requires('update', 'Account')
+  @ApiOperation({ summary: 'Update a key account; If-Match with its version is required (412 when stale)' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'The version from the ETag, e.g. "3"' })
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuid) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body(new DtoPipe(UpdateAccountDto)) changes: UpdateAccountDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AccountView> {
+    const account = await this.rpc.request<AccountView>(SUBJECTS.accounts.accountUpdate, actor, {
+      id,
+      expectedVersion: versionFromIfMatch(ifMatch),
+      changes,
+    });
+    res.setHeader('ETag', etagOf(account.version));
+    return account;
+  }
+}

@@ -1,0 +1,59 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Queue } from 'bullmq';
+import type { NextFunction, Request, Response, Router } from 'express';
+import { hasCapability } from '@app/authz';
+import { KamError } from '@app/contracts';
+import { ALL_QUEUES, QUEUE_PREFIX, redisConnectionOptions } from '@app/jobs';
+import { Authenticator } from '../auth/authenticator.service';
+import { localeOf } from '../problem/locale';
+import { sendProblem, toProblem } from '../problem/problem';
+import { toKamError } from '../problem/problem.filter';
+
+export const JOB_CONSOLE_PATH = '/admin/queues';
+const COOKIE = 'kam_console';
+
+function cookieOf(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+/**
+ * The admin job console: bull-board over every queue of every service. bull-board is raw Express middleware,
+ * so this guard runs before it: 401 without a token, 403 for any role but admin. A browser signs in once with
+ * `?token=…`; the token then lives in an HttpOnly, SameSite=Strict cookie scoped to the console path.
+ */
+export function jobConsole(redisUrl: string, authenticator: Authenticator): { guard: (req: Request, res: Response, next: NextFunction) => void; router: Router; queues: Queue[] } {
+  const queues = ALL_QUEUES.map((name) => new Queue(name, { connection: redisConnectionOptions(redisUrl), prefix: QUEUE_PREFIX }));
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(JOB_CONSOLE_PATH);
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q)),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'KAM jobs' } },
+  });
+
+  const guard = (req: Request, res: Response, next: NextFunction) => {
+    const queryToken = typeof req.query?.token === 'string' ? req.query.token : undefined;
+    const token = queryToken ?? cookieOf(req, COOKIE);
+    authenticator
+      .authenticate(req, token)
+      .then((actor) => {
+        if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
+        if (queryToken) {
+          res.cookie(COOKIE, queryToken, { httpOnly: true, sameSite: 'strict', path: JOB_CONSOLE_PATH, secure: req.secure });
+          // Drop the token from the address bar (and from any later log line).
+          return res.redirect(303, JOB_CONSOLE_PATH);
+        }
+        next();
+      })
+      .catch((e: unknown) => sendProblem(res, toProblem(toKamError(e), localeOf(req.headers["accept-language"]), req.id === undefined ? undefined : String(req.id))));
+  };
+  return { guard, router: serverAdapter.getRouter() as Router, queues };
+}

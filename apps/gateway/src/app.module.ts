@@ -1,0 +1,62 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { MessagingModule } from '@app/messaging';
+import { PersistenceModule } from '@app/persistence';
+import { JobsModule, QueueName } from '@app/jobs';
+import { loggerParams } from '@app/observability';
+import { APP_NAME, GATEWAY_CONFIG, GatewayConfig, SCHEMA } from './config';
+import { MIGRATIONS } from './migrations';
+import { AuthGuard } from './auth/auth.guard';
+import { Authenticator } from './auth/authenticator.service';
+import { TokenService } from './auth/token.service';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AccountsController } from './accounts/accounts.controller';
+import { HealthController } from './health/health.controller';
+import { DevTokenController } from './dev-auth/dev-token.controller';
+import { TabsController } from './tabs/tabs.controller';
+import { ProblemFilter } from './problem/problem.filter';
+
+@Module({})
+export class GatewayModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        LoggerModule.forRoot(loggerParams(APP_NAME, config.KAM_LOG_LEVEL)),
+        PersistenceModule.forRoot({
+          url: config.KAM_DATABASE_URL,
+          schema: SCHEMA,
+          entities: [],
+          migrations: MIGRATIONS,
+          poolSize: 5,
+          applicationName: APP_NAME,
+        }),
+        MessagingModule.forRoot({
+          url: config.KAM_NATS_URL,
+          serviceName: APP_NAME,
+          requestTimeoutMs: config.KAM_REQUEST_TIMEOUT_MS,
+        }),
+        JobsModule.forRoot(config.KAM_REDIS_URL, [QueueName.CrmSync]),
+      ],
+      controllers: [
+        HealthController,
+        AccountsController,
+        ApiKeysController,
+        TabsController,
+        // The dev-token endpoint does not exist unless KAM_DEV_AUTH=1.
+        ...(config.KAM_DEV_AUTH ? [DevTokenController] : []),
+      ],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        TokenService,
+        ApiKeysService,
+        Authenticator,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+      exports: [Authenticator],
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { KamError } from '@app/contracts';
+import { GatewayModule } from './app.module';
+import { GatewayConfig } from './config';
+import { Authenticator } from './auth/authenticator.service';
+import { jobConsole, JOB_CONSOLE_PATH } from './admin/job-console';
+import { localeOf } from './problem/locale';
+import { sendProblem, toProblem } from './problem/problem';
+import { toKamError } from './problem/problem.filter';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+export async function createApp(config: GatewayConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  const problem = (req: Request, res: Response, e: unknown) =>
+    sendProblem(res, toProblem(toKamError(e), localeOf(req.headers["accept-language"]), req.id === undefined ? undefined : String(req.id)));
+
+  // JSON only, 1 MB at most; a malformed body is a 400 problem, not an HTML page.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (WRITE_METHODS.has(req.method) && req.path.startsWith('/api/') && hasBody && !req.is(['application/json', 'application/*+json'])) {
+      return problem(req, res, new KamError('unsupported_media_type'));
+    }
+    next();
+  });
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!err) return next();
+    problem(req, res, err);
+  });
+
+  const console = jobConsole(config.KAM_REDIS_URL, app.get(Authenticator));
+  app.use(JOB_CONSOLE_PATH, console.guard, console.router);
+
+  const doc = new DocumentBuilder()
+    .setTitle('KAM — key-account management')
+    .setDescription(
+      'REST API of the key-account module. Errors are RFC 9457 problem+json with a stable `code`; ' +
+        'messages follow Accept-Language (zh-CN or en). Lists use cursor pagination; updates need If-Match.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
+
+  await app.init();
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  app.get(Logger).log('gateway ready');
+  // Close the console's Redis connections on shutdown.
+  const close = app.close.bind(app);
+  app.close = async () => {
+    await close();
+    await Promise.allSettled(console.queues.map((q) => q.close()));
+  };
+  return app;
+}

@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { MessagingModule } from '@app/messaging';
+import { PersistenceModule } from '@app/persistence';
+import { JobsModule, QueueName } from '@app/jobs';
+import { SERVICES } from '@app/contracts';
+import { loggerParams } from '@app/observability';
+import { APP_NAME, PerformanceConfig, SCHEMA } from './config';
+import { MIGRATIONS } from './migrations';
+import { SystemHandler } from './system/system.handler';
+import { NewAccountCreditsListener } from './credits/new-account-credits.listener';
+import { CreditsHandler } from './credits/credits.handler';
+
+export function appModule(config: PerformanceConfig) {
+  @Module({
+    imports: [
+      LoggerModule.forRoot(loggerParams(APP_NAME, config.KAM_LOG_LEVEL)),
+      PersistenceModule.forRoot({
+        url: config.KAM_DATABASE_URL,
+        schema: SCHEMA,
+        entities: [],
+        migrations: MIGRATIONS,
+        poolSize: config.KAM_DB_POOL_SIZE,
+        applicationName: APP_NAME,
+      }),
+      MessagingModule.forRoot({
+        url: config.KAM_NATS_URL,
+        serviceName: APP_NAME,
+        queueGroup: SERVICES.performance.queue,
+        requestTimeoutMs: config.KAM_REQUEST_TIMEOUT_MS,
+      }),
+      MessagingModule.events({ pollMs: config.KAM_OUTBOX_POLL_MS }),
+      JobsModule.forRoot(config.KAM_REDIS_URL, [QueueName.Performance]),
+    ],
+    providers: [SystemHandler, NewAccountCreditsListener, CreditsHandler],
+  })
+  class PerformanceEvaluationModule {}
+  return PerformanceEvaluationModule;
+}

@@ -1,0 +1,81 @@
+import { FieldError, RemoteError } from './envelope';
+
+/**
+ * Stable error codes with their HTTP status and messages in both languages.
+ * `{name}` placeholders are filled from the error's params.
+ */
+export const ERROR_CODES = {
+  validation_failed: { status: 400, en: 'The request is invalid: {fields}', zh: '请求参数无效:{fields}' },
+  unauthenticated: { status: 401, en: 'Authentication is required', zh: '需要登录认证' },
+  token_invalid: { status: 401, en: 'The token is invalid or expired', zh: '令牌无效或已过期' },
+  member_departed: { status: 401, en: 'This member has left the workspace', zh: '该成员已离职,令牌已失效' },
+  forbidden: { status: 403, en: 'You are not allowed to do this', zh: '您无权执行此操作' },
+  not_found: { status: 404, en: 'Not found', zh: '未找到' },
+  account_not_found: { status: 404, en: 'Key account not found', zh: '未找到该大客户' },
+  route_not_found: { status: 404, en: 'No such endpoint', zh: '接口不存在' },
+  conflict: { status: 409, en: 'The request conflicts with the current state', zh: '请求与当前状态冲突' },
+  crm_company_already_linked: {
+    status: 409,
+    en: 'This CRM company is already a key account',
+    zh: '该 CRM 公司已是大客户',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    en: 'This Idempotency-Key was already used for a different request',
+    zh: '该幂等键已用于另一个不同的请求',
+  },
+  precondition_failed: {
+    status: 412,
+    en: 'The record was changed by someone else (version {current}); reload and try again',
+    zh: '记录已被他人修改(当前版本 {current}),请刷新后重试',
+  },
+  precondition_required: {
+    status: 428,
+    en: 'An If-Match header with the record version is required',
+    zh: '需要 If-Match 请求头(记录版本号)',
+  },
+  payload_too_large: { status: 413, en: 'The request body is too large', zh: '请求体过大' },
+  unsupported_media_type: { status: 415, en: 'Send application/json', zh: '请使用 application/json' },
+  internal_error: { status: 500, en: 'Internal error', zh: '服务器内部错误' },
+  service_unavailable: {
+    status: 503,
+    en: 'The {service} service is unavailable; try again shortly',
+    zh: '{service} 服务暂不可用,请稍后重试',
+  },
+} as const satisfies Record<string, { status: number; en: string; zh: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A domain error with a stable code; crosses NATS as a RemoteError. */
+export class KamError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, unknown> = {},
+    readonly errors?: FieldError[],
+  ) {
+    super(code);
+    this.name = 'KamError';
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  toRemote(): RemoteError {
+    return { code: this.code, status: this.status, params: this.params, errors: this.errors };
+  }
+
+  static fromRemote(e: RemoteError): KamError {
+    const code = (e.code in ERROR_CODES ? e.code : 'internal_error') as ErrorCode;
+    return new KamError(code, e.params ?? {}, e.errors);
+  }
+}
+
+export function errorMessage(code: ErrorCode, locale: 'zh-CN' | 'en', params: Record<string, unknown> = {}): string {
+  const entry = ERROR_CODES[code];
+  const template = locale === 'zh-CN' ? entry.zh : entry.en;
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const v = params[key];
+    return v === undefined || v === null ? '' : String(v);
+  });
+}

@@ -1,0 +1,7 @@
+export * from './roles';
+export * from './envelope';
+export * from './errors';
+export * from './subjects';
+export * from './validation';
+export * from './accounts/account.dto';
+export * from './accounts/account.view';

@@ -1,0 +1,3 @@
+export * from './queues';
+export * from './schedule';
+export * from './jobs.module';

@@ -1,0 +1,95 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Msg, Subscription } from 'nats';
+import { Actor, Envelope, isRole, KamError, Reply } from '@app/contracts';
+import { NatsConnectionService } from './nats-connection';
+import { MESSAGING_OPTIONS, MessagingOptions } from './tokens';
+import { decode, encode } from './codec';
+import { RPC_HANDLER } from './rpc-handler.decorator';
+
+type Handler = (data: unknown, actor: Actor) => unknown;
+
+function isActor(a: unknown): a is Actor {
+  const x = a as Actor;
+  return (
+    !!x &&
+    typeof x.workspaceId === 'string' &&
+    typeof x.memberId === 'string' &&
+    typeof x.requestId === 'string' &&
+    Array.isArray(x.roles) &&
+    x.roles.every(isRole)
+  );
+}
+
+/**
+ * Finds every @RpcHandler method and subscribes it in the service's queue group, so replicas share the load
+ * and each request is handled once.
+ */
+@Injectable()
+export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('rpc');
+  private readonly subscriptions: Subscription[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly nats: NatsConnectionService,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.options.queueGroup) return;
+    const nc = await this.nats.connection();
+    const seen = new Set<string>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const proto = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(proto)) {
+        const method = instance[name] as Handler;
+        const subject = this.reflector.get<string | undefined>(RPC_HANDLER, method);
+        if (!subject) continue;
+        if (seen.has(subject)) throw new Error(`two handlers for ${subject}`);
+        seen.add(subject);
+        const sub = nc.subscribe(subject, {
+          queue: this.options.queueGroup,
+          callback: (err, msg) => {
+            if (err) return this.logger.error(`subscription ${subject}: ${err.message}`);
+            const p = this.handle(subject, method.bind(instance), msg);
+            this.inFlight.add(p);
+            void p.finally(() => this.inFlight.delete(p));
+          },
+        });
+        this.subscriptions.push(sub);
+      }
+    }
+    // Make sure the server has registered the subscriptions before we say we are ready.
+    await nc.flush();
+    this.logger.log(`listening on ${seen.size} subjects in queue group ${this.options.queueGroup}`);
+  }
+
+  /** Graceful shutdown: stop taking requests, finish the ones in hand. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.subscriptions.map((s) => s.drain()));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async handle(subject: string, handler: Handler, msg: Msg): Promise<void> {
+    let reply: Reply;
+    try {
+      const env = decode<Envelope>(msg.data);
+      if (!isActor(env?.actor)) throw new KamError('unauthenticated');
+      reply = { ok: true, data: (await handler(env.data, env.actor)) ?? null };
+    } catch (e) {
+      if (e instanceof KamError) {
+        reply = { ok: false, error: e.toRemote() };
+      } else {
+        this.logger.error({ msg: `handler for ${subject} failed`, err: e });
+        reply = { ok: false, error: new KamError('internal_error').toRemote() };
+      }
+    }
+    if (msg.reply) msg.respond(encode(reply));
+  }
+}

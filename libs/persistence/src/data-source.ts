@@ -1,0 +1,43 @@
+import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+
+export interface ServiceDataSourceOptions {
+  url: string;
+  /** The service's own schema; its login role can touch nothing else. */
+  schema: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity/migration classes
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
+  migrations: MixedList<Function | string>;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/**
+ * One TypeORM data source per service, bound to the service's schema through `search_path`.
+ * Never `synchronize`: the schema is what the migrations say.
+ */
+export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: o.url,
+    schema: o.schema,
+    entities: o.entities,
+    migrations: o.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    poolSize: o.poolSize ?? 10,
+    applicationName: o.applicationName,
+    extra: {
+      options: `-c search_path=${o.schema}`,
+      // Fail fast instead of hanging when PostgreSQL is unreachable.
+      connectionTimeoutMillis: 5000,
+      statement_timeout: 15000,
+    },
+  };
+}
+
+export function createServiceDataSource(o: ServiceDataSourceOptions): DataSource {
+  return new DataSource(serviceDataSourceOptions(o));
+}

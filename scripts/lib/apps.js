@@ -1,0 +1,79 @@
+'use strict';
+/** Starts the four built apps as child processes with their configuration. */
+const fs = require('node:fs');
+const path = require('node:path');
+const http = require('node:http');
+const { spawn } = require('node:child_process');
+const { ROOT } = require('./system');
+const { serviceDatabaseUrl, openLog, alive } = require('./stack');
+
+const APPS = ['account-management', 'performance-evaluation', 'document-security', 'gateway'];
+
+function entry(app) {
+  return path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+}
+
+/** The environment of one app: its own database role, the shared Redis and NATS. */
+function appEnv(app, ctx) {
+  const env = {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV || 'production',
+    KAM_DATABASE_URL: serviceDatabaseUrl(ctx.adminDatabaseUrl, ctx.database, app, ctx.secrets[app]),
+    KAM_REDIS_URL: ctx.redisUrl,
+    KAM_NATS_URL: ctx.natsUrl,
+    KAM_LOG_LEVEL: ctx.logLevel || process.env.KAM_LOG_LEVEL || 'info',
+  };
+  if (app === 'gateway') {
+    env.KAM_HTTP_PORT = String(ctx.httpPort);
+    env.KAM_JWT_SECRET = process.env.KAM_JWT_SECRET || ctx.secrets.jwtSecret;
+    env.KAM_DEV_AUTH = ctx.devAuth ? '1' : '0';
+  }
+  return env;
+}
+
+function startApp(app, ctx, { logName } = {}) {
+  const out = openLog(ctx.profile, logName || app);
+  const child = spawn(process.execPath, ['--enable-source-maps', entry(app)], {
+    cwd: ROOT,
+    env: appEnv(app, ctx),
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  fs.closeSync(out);
+  child.unref();
+  return { name: app, pid: child.pid, child };
+}
+
+function getJson(url, timeoutMs = 2000) {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode, body: JSON.parse(body) });
+        } catch {
+          resolve({ status: res.statusCode, body });
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve({ status: 0, body: null }));
+  });
+}
+
+/** Waits until GET /health answers 200 (everything up), or fails naming what is down. */
+async function waitHealthy(baseUrl, procs, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    const dead = procs.filter((p) => !alive(p.pid));
+    if (dead.length) throw new Error(`${dead.map((p) => p.name).join(', ')} exited during start-up (see .data/*/logs)`);
+    last = await getJson(`${baseUrl}/health`);
+    if (last.status === 200) return last.body;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not healthy after ${timeoutMs} ms: ${JSON.stringify(last && last.body)}`);
+}
+
+module.exports = { APPS, entry, appEnv, startApp, waitHealthy, getJson };

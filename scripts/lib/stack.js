@@ -1,0 +1,241 @@
+'use strict';
+/**
+ * The local stack: PostgreSQL, Redis and NATS as child processes on loopback, data under .data/<profile>/.
+ * Servers given by KAM_DATABASE_URL, KAM_REDIS_URL or KAM_NATS_URL are used instead and never touched.
+ */
+const { spawn, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { ROOT, log, which, postgresBinDir, isRoot } = require('./system');
+
+const SERVICES = {
+  gateway: 'gateway',
+  'account-management': 'account_management',
+  'performance-evaluation': 'performance_evaluation',
+  'document-security': 'document_security',
+};
+
+const PROFILES = {
+  dev: { pg: 54329, redis: 63790, nats: 42220, http: 3000 },
+  test: { pg: 54339, redis: 63791, nats: 42221, http: 3100 },
+  bench: { pg: 54349, redis: 63792, nats: 42222, http: 3200 },
+};
+
+function dataDir(profile) {
+  return path.join(ROOT, '.data', profile);
+}
+
+/** Secrets generated once per profile and kept in .data/<profile>/secrets.json (mode 600). */
+function secrets(profile) {
+  const file = path.join(dataDir(profile), 'secrets.json');
+  let s = {};
+  if (fs.existsSync(file)) s = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const gen = () => crypto.randomBytes(24).toString('base64url');
+  let changed = false;
+  for (const key of ['postgres', 'jwtSecret', ...Object.keys(SERVICES)]) {
+    if (!s[key]) {
+      s[key] = key === 'jwtSecret' ? crypto.randomBytes(48).toString('base64url') : gen();
+      changed = true;
+    }
+  }
+  if (changed) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
+  }
+  return s;
+}
+
+function waitForPort(port, host = '127.0.0.1', timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const sock = net.connect({ port, host });
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve();
+      });
+      sock.once('error', () => {
+        sock.destroy();
+        if (Date.now() > deadline) reject(new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+function portInUse(port) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host: '127.0.0.1' });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+function openLog(profile, name) {
+  const dir = path.join(dataDir(profile), 'logs');
+  fs.mkdirSync(dir, { recursive: true });
+  return fs.openSync(path.join(dir, `${name}.log`), 'a');
+}
+
+function spawnServer(profile, name, cmd, args, opts = {}) {
+  const out = openLog(profile, name);
+  const child = spawn(cmd, args, { stdio: ['ignore', out, out], detached: true, ...opts });
+  fs.closeSync(out);
+  child.unref();
+  return { name, pid: child.pid, child };
+}
+
+/** Runs as the `postgres` user when we are root: PostgreSQL refuses to run as root. */
+function asPostgres(cmd, args) {
+  if (!isRoot()) return [cmd, args];
+  return [which('runuser') || '/usr/sbin/runuser', ['-u', 'postgres', '--', cmd, ...args]];
+}
+
+async function startPostgres(profile, port, password, { fast }) {
+  const bin = postgresBinDir();
+  const dir = path.join(dataDir(profile), 'postgres');
+  const pgdata = path.join(dir, 'data');
+  const sock = path.join(dir, 'sock');
+  fs.mkdirSync(sock, { recursive: true });
+  if (isRoot()) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
+  if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    log(`initialising PostgreSQL in ${path.relative(ROOT, pgdata)}`);
+    const pwfile = path.join(dir, '.pw');
+    fs.writeFileSync(pwfile, password, { mode: 0o600 });
+    if (isRoot()) execFileSync('chown', ['postgres:postgres', pwfile]);
+    const [c, a] = asPostgres(path.join(bin, 'initdb'), [
+      '-D', pgdata, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8',
+      '--auth-local=peer', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`,
+    ]);
+    execFileSync(c, a, { stdio: ['ignore', 'ignore', 'inherit'] });
+    fs.unlinkSync(pwfile);
+  }
+  const settings = [
+    '-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${sock}`,
+    '-c', 'max_connections=300', '-c', 'shared_buffers=256MB',
+  ];
+  // Tests trade durability against a power cut (not against a process crash) for speed.
+  if (fast) settings.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const [c, a] = asPostgres(path.join(bin, 'postgres'), settings);
+  const proc = spawnServer(profile, 'postgres', c, a);
+  await waitForPort(port);
+  return proc;
+}
+
+async function startRedis(profile, port) {
+  const dir = path.join(dataDir(profile), 'redis');
+  fs.mkdirSync(dir, { recursive: true });
+  const proc = spawnServer(profile, 'redis', which('redis-server'), [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+    // Jobs must survive a restart: append-only file, fsync every second.
+    '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no',
+    '--maxmemory-policy', 'noeviction',
+  ]);
+  await waitForPort(port);
+  return proc;
+}
+
+async function startNats(profile, port) {
+  const dir = path.join(dataDir(profile), 'nats');
+  fs.mkdirSync(dir, { recursive: true });
+  const proc = spawnServer(profile, 'nats', which('nats-server'), ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir]);
+  await waitForPort(port);
+  return proc;
+}
+
+/**
+ * Starts (or reuses) the three servers and returns their URLs.
+ * { adminDatabaseUrl, redisUrl, natsUrl, started: [{name,pid}] }
+ */
+async function startServers(profile, { fast = false } = {}) {
+  const ports = PROFILES[profile];
+  const s = secrets(profile);
+  const started = [];
+  let adminDatabaseUrl = process.env.KAM_DATABASE_URL;
+  let redisUrl = process.env.KAM_REDIS_URL;
+  let natsUrl = process.env.KAM_NATS_URL;
+  try {
+    if (!adminDatabaseUrl) {
+      if (await portInUse(ports.pg)) throw new Error(`port ${ports.pg} is taken: is another KAM ${profile} stack running? (npm stop)`);
+      started.push(await startPostgres(profile, ports.pg, s.postgres, { fast }));
+      adminDatabaseUrl = `postgres://postgres:${encodeURIComponent(s.postgres)}@127.0.0.1:${ports.pg}/postgres`;
+    } else log('using PostgreSQL from KAM_DATABASE_URL');
+    if (!redisUrl) {
+      if (await portInUse(ports.redis)) throw new Error(`port ${ports.redis} is taken: is another KAM ${profile} stack running?`);
+      started.push(await startRedis(profile, ports.redis));
+      redisUrl = `redis://127.0.0.1:${ports.redis}`;
+    } else log('using Redis from KAM_REDIS_URL');
+    if (!natsUrl) {
+      if (await portInUse(ports.nats)) throw new Error(`port ${ports.nats} is taken: is another KAM ${profile} stack running?`);
+      started.push(await startNats(profile, ports.nats));
+      natsUrl = `nats://127.0.0.1:${ports.nats}`;
+    } else log('using NATS from KAM_NATS_URL');
+  } catch (e) {
+    await stopProcesses(started);
+    throw e;
+  }
+  return { adminDatabaseUrl, redisUrl, natsUrl, started };
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM (SIGINT for PostgreSQL: fast shutdown), then SIGKILL after a grace period. In reverse order. */
+async function stopProcesses(procs, graceMs = 10000) {
+  for (const p of [...procs].reverse()) {
+    if (!p.pid || !alive(p.pid)) continue;
+    try {
+      process.kill(-p.pid, p.name === 'postgres' ? 'SIGINT' : 'SIGTERM');
+    } catch {
+      try {
+        process.kill(p.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
+    const deadline = Date.now() + graceMs;
+    while (alive(p.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (alive(p.pid)) {
+      try {
+        process.kill(-p.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  }
+}
+
+/** Service database URLs: same server and database, each service's own login role. */
+function serviceDatabaseUrl(adminUrl, database, service, password) {
+  const u = new URL(adminUrl);
+  u.username = `kam_${SERVICES[service]}`;
+  u.password = password;
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+module.exports = {
+  SERVICES,
+  PROFILES,
+  dataDir,
+  secrets,
+  startServers,
+  stopProcesses,
+  waitForPort,
+  alive,
+  serviceDatabaseUrl,
+  spawnServer,
+  openLog,
+};

@@ -1,0 +1,71 @@
+'use strict';
+/**
+ * Installs what the local stack needs when it is missing: npm packages, and the Debian packages
+ * nats-server, redis-server and postgresql (apt-get, as root). Prints what it does.
+ */
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function log(msg) {
+  process.stdout.write(`[kam] ${msg}\n`);
+}
+
+function which(bin) {
+  const r = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
+  if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/bin', '/sbin']) {
+    const p = path.join(dir, bin);
+    if (fs.existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** The bin folder of the newest PostgreSQL installed from Debian packages, or one on the PATH. */
+function postgresBinDir() {
+  const base = '/usr/lib/postgresql';
+  if (fs.existsSync(base)) {
+    const versions = fs
+      .readdirSync(base)
+      .filter((v) => fs.existsSync(path.join(base, v, 'bin', 'postgres')))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions.length) return path.join(base, versions[0], 'bin');
+  }
+  const pg = which('postgres');
+  return pg && which('initdb') ? path.dirname(fs.realpathSync(pg)) : null;
+}
+
+function isRoot() {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function ensureSystemPackages() {
+  const missing = [];
+  if (!which('nats-server')) missing.push('nats-server');
+  if (!which('redis-server')) missing.push('redis-server');
+  if (!postgresBinDir()) missing.push('postgresql');
+  if (!missing.length) return;
+  if (!isRoot()) {
+    throw new Error(
+      `missing ${missing.join(', ')}; install them (sudo apt-get install -y ${missing.join(' ')}) ` +
+        'or set KAM_DATABASE_URL, KAM_REDIS_URL and KAM_NATS_URL to servers you run yourself',
+    );
+  }
+  log(`installing ${missing.join(', ')} with apt-get …`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+}
+
+/** Installs npm packages when node_modules is missing or older than the lock file. */
+function ensureNpmPackages() {
+  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = path.join(ROOT, 'package-lock.json');
+  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  log('installing npm packages (npm ci) …');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+module.exports = { ROOT, log, which, postgresBinDir, isRoot, ensureSystemPackages, ensureNpmPackages };
