@@ -6,11 +6,18 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 
-function build() {
-  fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
+function build(outDir = path.join(ROOT, 'dist')) {
+  fs.rmSync(outDir, { recursive: true, force: true });
   const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
-  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  execFileSync(bin('tsc-alias'), ['-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json', '--outDir', outDir], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  execFileSync(bin('tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', outDir], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  return outDir;
 }
 
 module.exports = { build };

@@ -24,7 +24,8 @@ async function start() {
 
   if (fs.existsSync(pidFile())) {
     const old = JSON.parse(fs.readFileSync(pidFile(), 'utf8'));
-    if (stack.alive(old.supervisor)) throw new Error(`KAM is already running (pid ${old.supervisor}); npm stop first`);
+    if (stack.alive(old.supervisor))
+      throw new Error(`KAM is already running (pid ${old.supervisor}); npm stop first`);
     await stack.stopProcesses(old.children || []);
   }
 
@@ -35,7 +36,14 @@ async function start() {
   const servers = await stack.startServers(PROFILE);
   const children = [...servers.started];
   const record = () =>
-    fs.writeFileSync(pidFile(), JSON.stringify({ supervisor: process.pid, children: children.map(({ name, pid }) => ({ name, pid })) }, null, 2));
+    fs.writeFileSync(
+      pidFile(),
+      JSON.stringify(
+        { supervisor: process.pid, children: children.map(({ name, pid }) => ({ name, pid })) },
+        null,
+        2,
+      ),
+    );
   record();
 
   let stopping = false;
@@ -53,14 +61,20 @@ async function start() {
 
   try {
     const secrets = stack.secrets(PROFILE);
-    const database = process.env.KAM_DATABASE_URL ? new URL(process.env.KAM_DATABASE_URL).pathname.slice(1) || 'postgres' : 'kam';
+    const database = process.env.KAM_DATABASE_URL
+      ? new URL(process.env.KAM_DATABASE_URL).pathname.slice(1) || 'postgres'
+      : 'kam';
     await bootstrapDatabase(servers.adminDatabaseUrl, database, secrets);
     const ctx = { ...servers, profile: PROFILE, database, secrets, httpPort, devAuth: true };
 
-    const seed = spawnSync(process.execPath, [path.join(ROOT, 'dist/apps/account-management/src/seed/main.js')], {
-      env: apps.appEnv('account-management', ctx),
-      encoding: 'utf8',
-    });
+    const seed = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'dist/apps/account-management/src/seed/main.js')],
+      {
+        env: apps.appEnv('account-management', ctx),
+        encoding: 'utf8',
+      },
+    );
     if (seed.status !== 0) throw new Error(`seeding failed: ${seed.stderr || seed.stdout}`);
     log(seed.stdout.trim());
 
@@ -91,12 +105,18 @@ async function start() {
 
 async function printWelcome(base, secrets, ctx) {
   const { signUserToken } = require(path.join(ROOT, 'dist/apps/gateway/src/auth/token.service.js'));
-  const { DEMO_MEMBERS, DEMO_WORKSPACE } = require(path.join(ROOT, 'dist/apps/account-management/src/seed/demo-workspace.js'));
+  const { DEMO_MEMBERS, DEMO_WORKSPACE } = require(
+    path.join(ROOT, 'dist/apps/account-management/src/seed/demo-workspace.js'),
+  );
   const key = new TextEncoder().encode(process.env.KAM_JWT_SECRET || secrets.jwtSecret);
   const lines = [];
   let adminToken;
   for (const m of DEMO_MEMBERS.filter((x) => x.showcase)) {
-    const token = await signUserToken(key, { sub: m.id, workspaceId: DEMO_WORKSPACE.id, roles: m.roles }, 24 * 3600);
+    const token = await signUserToken(
+      key,
+      { sub: m.id, workspaceId: DEMO_WORKSPACE.id, roles: m.roles },
+      24 * 3600,
+    );
     if (m.roles.includes('admin')) adminToken = token;
     lines.push(`  ${m.roles[0].padEnd(26)} ${m.name}\n    ${token}`);
   }

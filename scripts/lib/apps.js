@@ -68,7 +68,8 @@ async function waitHealthy(baseUrl, procs, timeoutMs = 60000) {
   let last;
   while (Date.now() < deadline) {
     const dead = procs.filter((p) => !alive(p.pid));
-    if (dead.length) throw new Error(`${dead.map((p) => p.name).join(', ')} exited during start-up (see .data/*/logs)`);
+    if (dead.length)
+      throw new Error(`${dead.map((p) => p.name).join(', ')} exited during start-up (see .data/*/logs)`);
     last = await getJson(`${baseUrl}/health`);
     if (last.status === 200) return last.body;
     await new Promise((r) => setTimeout(r, 200));

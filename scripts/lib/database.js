@@ -55,7 +55,9 @@ async function bootstrapDatabase(adminUrl, database, passwords) {
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)} AUTHORIZATION ${ident(role)}`);
       await c.query(`ALTER SCHEMA ${ident(schema)} OWNER TO ${ident(role)}`);
       await c.query(`REVOKE ALL ON SCHEMA ${ident(schema)} FROM PUBLIC`);
-      await c.query(`ALTER ROLE ${ident(role)} IN DATABASE ${ident(database)} SET search_path = ${ident(schema)}`);
+      await c.query(
+        `ALTER ROLE ${ident(role)} IN DATABASE ${ident(database)} SET search_path = ${ident(schema)}`,
+      );
     }
   });
 }

@@ -4,7 +4,7 @@
  * Servers given by KAM_DATABASE_URL, KAM_REDIS_URL or KAM_NATS_URL are used instead and never touched.
  */
 const { spawn, execFileSync } = require('node:child_process');
-const crypto = require('node:crypto');
+const nodeCrypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
@@ -23,6 +23,16 @@ const PROFILES = {
   bench: { pg: 54349, redis: 63792, nats: 42222, http: 3200 },
 };
 
+/** Parallel test stacks (KAM_TEST_SLOT=1..9) get their own ports and data folder: test1, test2, … */
+function profilePorts(profile) {
+  if (PROFILES[profile]) return PROFILES[profile];
+  const m = /^test(\d)$/.exec(profile);
+  if (!m) throw new Error(`unknown profile ${profile}`);
+  const n = Number(m[1]);
+  const t = PROFILES.test;
+  return { pg: t.pg + n * 100, redis: t.redis + n * 100, nats: t.nats + n * 100, http: t.http + n * 100 };
+}
+
 function dataDir(profile) {
   return path.join(ROOT, '.data', profile);
 }
@@ -32,11 +42,11 @@ function secrets(profile) {
   const file = path.join(dataDir(profile), 'secrets.json');
   let s = {};
   if (fs.existsSync(file)) s = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const gen = () => crypto.randomBytes(24).toString('base64url');
+  const gen = () => nodeCrypto.randomBytes(24).toString('base64url');
   let changed = false;
   for (const key of ['postgres', 'jwtSecret', ...Object.keys(SERVICES)]) {
     if (!s[key]) {
-      s[key] = key === 'jwtSecret' ? crypto.randomBytes(48).toString('base64url') : gen();
+      s[key] = key === 'jwtSecret' ? nodeCrypto.randomBytes(48).toString('base64url') : gen();
       changed = true;
     }
   }
@@ -58,7 +68,8 @@ function waitForPort(port, host = '127.0.0.1', timeoutMs = 30000) {
       });
       sock.once('error', () => {
         sock.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`));
+        if (Date.now() > deadline)
+          reject(new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`));
         else setTimeout(attempt, 100);
       });
     };
@@ -110,15 +121,33 @@ async function startPostgres(profile, port, password, { fast }) {
     fs.writeFileSync(pwfile, password, { mode: 0o600 });
     if (isRoot()) execFileSync('chown', ['postgres:postgres', pwfile]);
     const [c, a] = asPostgres(path.join(bin, 'initdb'), [
-      '-D', pgdata, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8',
-      '--auth-local=peer', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`,
+      '-D',
+      pgdata,
+      '-U',
+      'postgres',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+      '--auth-local=peer',
+      '--auth-host=scram-sha-256',
+      `--pwfile=${pwfile}`,
     ]);
     execFileSync(c, a, { stdio: ['ignore', 'ignore', 'inherit'] });
     fs.unlinkSync(pwfile);
   }
   const settings = [
-    '-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${sock}`,
-    '-c', 'max_connections=300', '-c', 'shared_buffers=256MB',
+    '-D',
+    pgdata,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${sock}`,
+    '-c',
+    'max_connections=300',
+    '-c',
+    'shared_buffers=256MB',
   ];
   // Tests trade durability against a power cut (not against a process crash) for speed.
   if (fast) settings.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
@@ -132,10 +161,23 @@ async function startRedis(profile, port) {
   const dir = path.join(dataDir(profile), 'redis');
   fs.mkdirSync(dir, { recursive: true });
   const proc = spawnServer(profile, 'redis', which('redis-server'), [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
     // Jobs must survive a restart: append-only file, fsync every second.
-    '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no',
-    '--maxmemory-policy', 'noeviction',
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
   ]);
   await waitForPort(port);
   return proc;
@@ -144,7 +186,15 @@ async function startRedis(profile, port) {
 async function startNats(profile, port) {
   const dir = path.join(dataDir(profile), 'nats');
   fs.mkdirSync(dir, { recursive: true });
-  const proc = spawnServer(profile, 'nats', which('nats-server'), ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir]);
+  const proc = spawnServer(profile, 'nats', which('nats-server'), [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-js',
+    '-sd',
+    dir,
+  ]);
   await waitForPort(port);
   return proc;
 }
@@ -154,7 +204,7 @@ async function startNats(profile, port) {
  * { adminDatabaseUrl, redisUrl, natsUrl, started: [{name,pid}] }
  */
 async function startServers(profile, { fast = false } = {}) {
-  const ports = PROFILES[profile];
+  const ports = profilePorts(profile);
   const s = secrets(profile);
   const started = [];
   let adminDatabaseUrl = process.env.KAM_DATABASE_URL;
@@ -162,17 +212,20 @@ async function startServers(profile, { fast = false } = {}) {
   let natsUrl = process.env.KAM_NATS_URL;
   try {
     if (!adminDatabaseUrl) {
-      if (await portInUse(ports.pg)) throw new Error(`port ${ports.pg} is taken: is another KAM ${profile} stack running? (npm stop)`);
+      if (await portInUse(ports.pg))
+        throw new Error(`port ${ports.pg} is taken: is another KAM ${profile} stack running? (npm stop)`);
       started.push(await startPostgres(profile, ports.pg, s.postgres, { fast }));
       adminDatabaseUrl = `postgres://postgres:${encodeURIComponent(s.postgres)}@127.0.0.1:${ports.pg}/postgres`;
     } else log('using PostgreSQL from KAM_DATABASE_URL');
     if (!redisUrl) {
-      if (await portInUse(ports.redis)) throw new Error(`port ${ports.redis} is taken: is another KAM ${profile} stack running?`);
+      if (await portInUse(ports.redis))
+        throw new Error(`port ${ports.redis} is taken: is another KAM ${profile} stack running?`);
       started.push(await startRedis(profile, ports.redis));
       redisUrl = `redis://127.0.0.1:${ports.redis}`;
     } else log('using Redis from KAM_REDIS_URL');
     if (!natsUrl) {
-      if (await portInUse(ports.nats)) throw new Error(`port ${ports.nats} is taken: is another KAM ${profile} stack running?`);
+      if (await portInUse(ports.nats))
+        throw new Error(`port ${ports.nats} is taken: is another KAM ${profile} stack running?`);
       started.push(await startNats(profile, ports.nats));
       natsUrl = `nats://127.0.0.1:${ports.nats}`;
     } else log('using NATS from KAM_NATS_URL');
@@ -229,6 +282,7 @@ function serviceDatabaseUrl(adminUrl, database, service, password) {
 module.exports = {
   SERVICES,
   PROFILES,
+  profilePorts,
   dataDir,
   secrets,
   startServers,

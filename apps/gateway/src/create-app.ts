@@ -25,13 +25,25 @@ export async function createApp(config: GatewayConfig): Promise<NestExpressAppli
   app.set('query parser', 'simple');
 
   const problem = (req: Request, res: Response, e: unknown) =>
-    sendProblem(res, toProblem(toKamError(e), localeOf(req.headers["accept-language"]), req.id === undefined ? undefined : String(req.id)));
+    sendProblem(
+      res,
+      toProblem(
+        toKamError(e),
+        localeOf(req.headers['accept-language']),
+        req.id === undefined ? undefined : String(req.id),
+      ),
+    );
 
   // JSON only, 1 MB at most; a malformed body is a 400 problem, not an HTML page.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const length = Number(req.headers['content-length'] ?? 0);
     const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (WRITE_METHODS.has(req.method) && req.path.startsWith('/api/') && hasBody && !req.is(['application/json', 'application/*+json'])) {
+    if (
+      WRITE_METHODS.has(req.method) &&
+      req.path.startsWith('/api/') &&
+      hasBody &&
+      !req.is(['application/json', 'application/*+json'])
+    ) {
       return problem(req, res, new KamError('unsupported_media_type'));
     }
     next();

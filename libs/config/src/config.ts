@@ -89,7 +89,8 @@ export const env = {
       parse: (raw, name) => {
         const v = raw === undefined || raw === '' ? opts.default : raw;
         if (v === undefined) throw new Invalid(`${name} is required but not set`);
-        if (!values.includes(v as T)) throw new Invalid(`${name} must be one of ${values.join(', ')}, got "${v}"`);
+        if (!values.includes(v as T))
+          throw new Invalid(`${name} must be one of ${values.join(', ')}, got "${v}"`);
         return v as T;
       },
     };
@@ -97,7 +98,10 @@ export const env = {
 };
 
 /** Validates every variable of the schema; collects all problems before failing. */
-export function loadConfig<S extends Schema>(schema: S, source: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+export function loadConfig<S extends Schema>(
+  schema: S,
+  source: NodeJS.ProcessEnv = process.env,
+): ConfigOf<S> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(schema)) {

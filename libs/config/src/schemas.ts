@@ -3,9 +3,13 @@ import { env } from './config';
 /** Variables every app reads. */
 export const commonSchema = {
   KAM_NATS_URL: env.url('NATS server URL', ['nats', 'tls'], { default: 'nats://127.0.0.1:4222' }),
-  KAM_LOG_LEVEL: env.oneOf('Log level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
-    default: 'info',
-  }),
+  KAM_LOG_LEVEL: env.oneOf(
+    'Log level',
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+    {
+      default: 'info',
+    },
+  ),
   KAM_REQUEST_TIMEOUT_MS: env.int('Timeout of every NATS request, in milliseconds', {
     default: 3000,
     min: 100,
@@ -28,7 +32,10 @@ export const serviceSchema = {
 
 export const gatewaySchema = {
   ...commonSchema,
-  KAM_DATABASE_URL: env.url("PostgreSQL URL of the gateway's own login role (API keys)", ['postgres', 'postgresql']),
+  KAM_DATABASE_URL: env.url("PostgreSQL URL of the gateway's own login role (API keys)", [
+    'postgres',
+    'postgresql',
+  ]),
   KAM_REDIS_URL: env.url('Redis URL (BullMQ, job console)', ['redis', 'rediss'], {
     default: 'redis://127.0.0.1:6379',
   }),

@@ -71,7 +71,11 @@ export class KamError extends Error {
   }
 }
 
-export function errorMessage(code: ErrorCode, locale: 'zh-CN' | 'en', params: Record<string, unknown> = {}): string {
+export function errorMessage(
+  code: ErrorCode,
+  locale: 'zh-CN' | 'en',
+  params: Record<string, unknown> = {},
+): string {
   const entry = ERROR_CODES[code];
   const template = locale === 'zh-CN' ? entry.zh : entry.en;
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {

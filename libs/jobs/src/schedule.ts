@@ -29,7 +29,11 @@ export async function scheduleForWorkspace(
   await queue.upsertJobScheduler(
     workspaceSchedulerId(jobName, workspace.id),
     { pattern, tz: workspace.timeZone },
-    { name: jobName, data: { workspaceId: workspace.id } satisfies WorkspaceJobData, opts: DEFAULT_JOB_OPTIONS },
+    {
+      name: jobName,
+      data: { workspaceId: workspace.id } satisfies WorkspaceJobData,
+      opts: DEFAULT_JOB_OPTIONS,
+    },
   );
 }
 

@@ -1,4 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown, Inject } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+  Inject,
+} from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg } from 'nats';
 import { DataSource, EntityManager } from 'typeorm';
@@ -89,7 +95,9 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
       m.ack();
     } catch (e) {
       const delayMs = Math.min(60_000, 1000 * 2 ** Math.min(m.info.redeliveryCount, 6));
-      this.logger.warn(`${consumer}: event ${event.id} failed (${(e as Error).message}); retry in ${delayMs} ms`);
+      this.logger.warn(
+        `${consumer}: event ${event.id} failed (${(e as Error).message}); retry in ${delayMs} ms`,
+      );
       m.nak(delayMs);
     }
   }

@@ -15,7 +15,12 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       imports: [DiscoveryModule],
-      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, NatsConnectionService, RpcClient, RpcServer],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        NatsConnectionService,
+        RpcClient,
+        RpcServer,
+      ],
       exports: [NatsConnectionService, RpcClient, MESSAGING_OPTIONS],
     };
   }

@@ -102,7 +102,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         if (r.request_id) h.set('kam-request-id', r.request_id);
         await js.publish(r.subject, encode(event), { msgID: r.id, headers: h, timeout: 5000 });
       }
-      await m.query(`UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      await m.query(`UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
+        rows.map((r) => r.seq),
+      ]);
       return rows.length;
     });
   }

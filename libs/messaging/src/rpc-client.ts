@@ -16,7 +16,12 @@ export class RpcClient {
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
-  async request<T>(subject: string, actor: Actor, data: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
+  async request<T>(
+    subject: string,
+    actor: Actor,
+    data: unknown,
+    opts: { timeoutMs?: number } = {},
+  ): Promise<T> {
     const service = serviceOfSubject(subject);
     const serviceName = service ? SERVICES[service].name : subject;
     const nc = this.nats.current ?? (await this.nats.connection());

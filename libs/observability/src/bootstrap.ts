@@ -6,7 +6,10 @@ import { Logger } from 'nestjs-pino';
  * Starts a NATS service (no HTTP): logs through pino, stops gracefully on SIGTERM/SIGINT (drains NATS,
  * closes workers and the database pool).
  */
-export async function bootstrapService(name: string, module: Type<unknown>): Promise<INestApplicationContext> {
+export async function bootstrapService(
+  name: string,
+  module: Type<unknown>,
+): Promise<INestApplicationContext> {
   try {
     const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
     app.useLogger(app.get(Logger));

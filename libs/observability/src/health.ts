@@ -37,5 +37,10 @@ export async function checkDependencies(service: string, ds: DataSource, queue?:
     }
   }
   const allUp = Object.values(checks).every((c) => c === 'up');
-  return { service, status: allUp ? 'up' : 'degraded', checks, uptimeSeconds: Math.round((Date.now() - started) / 1000) };
+  return {
+    service,
+    status: allUp ? 'up' : 'degraded',
+    checks,
+    uptimeSeconds: Math.round((Date.now() - started) / 1000),
+  };
 }

@@ -19,5 +19,7 @@ export function decodeCursor(cursor: string): { value: string | number; id: stri
   } catch {
     // fall through
   }
-  throw new KamError('validation_failed', { fields: 'cursor' }, [{ field: 'cursor', message: 'cursor is not valid' }]);
+  throw new KamError('validation_failed', { fields: 'cursor' }, [
+    { field: 'cursor', message: 'cursor is not valid' },
+  ]);
 }

@@ -17,7 +17,9 @@ export function toView(r: AccountRow): Omit<AccountView, 'redacted'> {
     serviceTeamId: r.service_team_id,
     assistantIds: r.assistant_ids ?? [],
     annualPurchase:
-      r.annual_purchase_minor === null ? null : { amountMinor: Number(r.annual_purchase_minor), currency: r.currency! },
+      r.annual_purchase_minor === null
+        ? null
+        : { amountMinor: Number(r.annual_purchase_minor), currency: r.currency! },
     profitContributionPct: r.profit_contribution_pct === null ? null : Number(r.profit_contribution_pct),
     version: r.version,
     createdAt: r.created_at.toISOString(),

@@ -26,7 +26,11 @@ const SORTS = {
   name: { column: 'a.name', dir: 'ASC', cursorOf: (r: AccountRow) => r.name },
   '-name': { column: 'a.name', dir: 'DESC', cursorOf: (r: AccountRow) => r.name },
   updatedAt: { column: 'a.updated_at', dir: 'ASC', cursorOf: (r: AccountRow) => r.updated_at.toISOString() },
-  '-updatedAt': { column: 'a.updated_at', dir: 'DESC', cursorOf: (r: AccountRow) => r.updated_at.toISOString() },
+  '-updatedAt': {
+    column: 'a.updated_at',
+    dir: 'DESC',
+    cursorOf: (r: AccountRow) => r.updated_at.toISOString(),
+  },
 } as const;
 
 /** Key accounts: create, get, list, update — every read and write through the actor's ability in SQL. */
@@ -102,9 +106,14 @@ export class AccountsService {
         const ownerId = dto.ownerId ?? actor.memberId;
         const status = dto.status ?? 'prospect';
         const errors = [];
-        if (!isTierOf(ladder, dto.tier)) errors.push({ field: 'tier', message: `tier must be one of ${ladder.map((t) => t.key).join(', ')}` });
+        if (!isTierOf(ladder, dto.tier))
+          errors.push({
+            field: 'tier',
+            message: `tier must be one of ${ladder.map((t) => t.key).join(', ')}`,
+          });
         const ownerTeamId = await this.memberTeam(m, actor.workspaceId, ownerId);
-        if (ownerTeamId === undefined) errors.push({ field: 'ownerId', message: 'ownerId is not an active member of this workspace' });
+        if (ownerTeamId === undefined)
+          errors.push({ field: 'ownerId', message: 'ownerId is not an active member of this workspace' });
         await this.checkRefs(m, actor.workspaceId, dto, errors);
         if (errors.length) throw validationError(errors);
         this.authorize(resolved, 'create', {
@@ -139,7 +148,8 @@ export class AccountsService {
             ],
           );
         } catch (e) {
-          if ((e as { code?: string }).code === '23505') throw new KamError('crm_company_already_linked', { crmCompanyId: dto.crmCompanyId });
+          if ((e as { code?: string }).code === '23505')
+            throw new KamError('crm_company_already_linked', { crmCompanyId: dto.crmCompanyId });
           throw e;
         }
         const row = await this.loadRow(m, actor.workspaceId, id);
@@ -164,22 +174,33 @@ export class AccountsService {
     return redact(resolved.ability, 'Account', result, result);
   }
 
-  async update(actor: Actor, id: string, expectedVersion: number, changes: UpdateAccountDto): Promise<AccountView> {
+  async update(
+    actor: Actor,
+    id: string,
+    expectedVersion: number,
+    changes: UpdateAccountDto,
+  ): Promise<AccountView> {
     const resolved = await this.actors.resolve(actor);
     const { ability } = resolved;
     const view = await this.ds.transaction(async (m) => {
       const current = await this.loadRow(m, actor.workspaceId, id, true, ability);
       this.authorize(resolved, 'update', toSubject(current));
-      if (current.version !== expectedVersion) throw new KamError('precondition_failed', { current: current.version });
+      if (current.version !== expectedVersion)
+        throw new KamError('precondition_failed', { current: current.version });
       const errors: { field: string; message: string }[] = [];
       if (changes.tier !== undefined) {
         const ladder = await this.ladder(m, actor.workspaceId);
-        if (!isTierOf(ladder, changes.tier)) errors.push({ field: 'tier', message: `tier must be one of ${ladder.map((t) => t.key).join(', ')}` });
+        if (!isTierOf(ladder, changes.tier))
+          errors.push({
+            field: 'tier',
+            message: `tier must be one of ${ladder.map((t) => t.key).join(', ')}`,
+          });
       }
       let ownerTeamId = current.owner_team_id;
       if (changes.ownerId !== undefined && changes.ownerId !== current.owner_id) {
         const team = await this.memberTeam(m, actor.workspaceId, changes.ownerId);
-        if (team === undefined) errors.push({ field: 'ownerId', message: 'ownerId is not an active member of this workspace' });
+        if (team === undefined)
+          errors.push({ field: 'ownerId', message: 'ownerId is not an active member of this workspace' });
         else ownerTeamId = team;
       }
       await this.checkRefs(m, actor.workspaceId, changes, errors);
@@ -194,9 +215,15 @@ export class AccountsService {
         status: changes.status ?? current.status,
       });
       // Financial fields the caller cannot read, they cannot write either.
-      const writable = redact(ability, 'Account', { annualPurchase: 1, profitContributionPct: 1 }, toSubject(current));
+      const writable = redact(
+        ability,
+        'Account',
+        { annualPurchase: 1, profitContributionPct: 1 },
+        toSubject(current),
+      );
       for (const f of writable.redacted) {
-        if ((changes as Record<string, unknown>)[f] !== undefined) throw new KamError('forbidden', { field: f });
+        if ((changes as Record<string, unknown>)[f] !== undefined)
+          throw new KamError('forbidden', { field: f });
       }
       const sets: string[] = [];
       const params: unknown[] = [id, actor.workspaceId];
@@ -279,13 +306,20 @@ export class AccountsService {
   }
 
   private async ladder(m: EntityManager, workspaceId: string): Promise<TierLadder> {
-    const rows: { tier_ladder: TierLadder }[] = await m.query(`SELECT tier_ladder FROM workspaces WHERE id = $1`, [workspaceId]);
+    const rows: { tier_ladder: TierLadder }[] = await m.query(
+      `SELECT tier_ladder FROM workspaces WHERE id = $1`,
+      [workspaceId],
+    );
     if (!rows[0]) throw new KamError('not_found', { what: 'workspace' });
     return rows[0].tier_ladder;
   }
 
   /** The member's team (null when in none), or undefined when not an active member of the workspace. */
-  private async memberTeam(m: EntityManager, workspaceId: string, memberId: string): Promise<string | null | undefined> {
+  private async memberTeam(
+    m: EntityManager,
+    workspaceId: string,
+    memberId: string,
+  ): Promise<string | null | undefined> {
     const rows: { team_id: string | null }[] = await m.query(
       `SELECT team_id FROM members WHERE id = $1 AND workspace_id = $2 AND status = 'active'`,
       [memberId, workspaceId],
@@ -300,8 +334,12 @@ export class AccountsService {
     errors: { field: string; message: string }[],
   ): Promise<void> {
     if (dto.serviceTeamId) {
-      const t: unknown[] = await m.query(`SELECT 1 FROM teams WHERE id = $1 AND workspace_id = $2`, [dto.serviceTeamId, workspaceId]);
-      if (!t.length) errors.push({ field: 'serviceTeamId', message: 'serviceTeamId is not a team of this workspace' });
+      const t: unknown[] = await m.query(`SELECT 1 FROM teams WHERE id = $1 AND workspace_id = $2`, [
+        dto.serviceTeamId,
+        workspaceId,
+      ]);
+      if (!t.length)
+        errors.push({ field: 'serviceTeamId', message: 'serviceTeamId is not a team of this workspace' });
     }
     if (dto.assistantIds?.length) {
       const found: { n: number }[] = await m.query(
@@ -309,7 +347,10 @@ export class AccountsService {
         [dto.assistantIds, workspaceId],
       );
       if (found[0].n !== new Set(dto.assistantIds).size)
-        errors.push({ field: 'assistantIds', message: 'every assistant must be an active member of this workspace' });
+        errors.push({
+          field: 'assistantIds',
+          message: 'every assistant must be an active member of this workspace',
+        });
     }
   }
 }

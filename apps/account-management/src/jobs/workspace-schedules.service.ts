@@ -20,13 +20,20 @@ export class WorkspaceSchedulesService implements OnApplicationBootstrap {
   }
 
   async syncAll(): Promise<number> {
-    const workspaces: { id: string; time_zone: string }[] = await this.ds.query(`SELECT id, time_zone FROM workspaces`);
+    const workspaces: { id: string; time_zone: string }[] = await this.ds.query(
+      `SELECT id, time_zone FROM workspaces`,
+    );
     for (const w of workspaces) await this.sync({ id: w.id, timeZone: w.time_zone });
     if (workspaces.length) this.logger.log(`schedules in place for ${workspaces.length} workspace(s)`);
     return workspaces.length;
   }
 
   async sync(workspace: { id: string; timeZone: string }): Promise<void> {
-    await scheduleForWorkspace(this.maintenance, PurgeIdempotencyKeysJob.name, PURGE_IDEMPOTENCY_KEYS_CRON, workspace);
+    await scheduleForWorkspace(
+      this.maintenance,
+      PurgeIdempotencyKeysJob.name,
+      PURGE_IDEMPOTENCY_KEYS_CRON,
+      workspace,
+    );
   }
 }

@@ -32,20 +32,108 @@ export interface DemoMember {
 }
 
 export const DEMO_MEMBERS: DemoMember[] = [
-  { id: m(1), name: '王建国 (director)', email: 'director@demo.kam', roles: ['director'], teamId: null, showcase: true },
-  { id: m(2), name: '李晓梅 (deputy)', email: 'deputy@demo.kam', roles: ['deputy_director'], teamId: null, showcase: true },
-  { id: m(3), name: '张伟 (group leader, team 1)', email: 'leader1@demo.kam', roles: ['group_leader'], teamId: t(1), showcase: true },
-  { id: m(4), name: '陈静 (account manager)', email: 'am1@demo.kam', roles: ['account_manager'], teamId: t(1), showcase: true },
-  { id: m(5), name: '刘洋 (account manager)', email: 'am2@demo.kam', roles: ['account_manager'], teamId: t(1) },
-  { id: m(6), name: '周敏 (assistant)', email: 'assistant@demo.kam', roles: ['assistant_account_manager'], teamId: t(1), showcase: true },
-  { id: m(7), name: '吴芳 (customer service)', email: 'service@demo.kam', roles: ['customer_service'], teamId: t(3), showcase: true },
-  { id: m(8), name: '钱磊 (market researcher)', email: 'research@demo.kam', roles: ['market_researcher'], teamId: t(5), showcase: true },
+  {
+    id: m(1),
+    name: '王建国 (director)',
+    email: 'director@demo.kam',
+    roles: ['director'],
+    teamId: null,
+    showcase: true,
+  },
+  {
+    id: m(2),
+    name: '李晓梅 (deputy)',
+    email: 'deputy@demo.kam',
+    roles: ['deputy_director'],
+    teamId: null,
+    showcase: true,
+  },
+  {
+    id: m(3),
+    name: '张伟 (group leader, team 1)',
+    email: 'leader1@demo.kam',
+    roles: ['group_leader'],
+    teamId: t(1),
+    showcase: true,
+  },
+  {
+    id: m(4),
+    name: '陈静 (account manager)',
+    email: 'am1@demo.kam',
+    roles: ['account_manager'],
+    teamId: t(1),
+    showcase: true,
+  },
+  {
+    id: m(5),
+    name: '刘洋 (account manager)',
+    email: 'am2@demo.kam',
+    roles: ['account_manager'],
+    teamId: t(1),
+  },
+  {
+    id: m(6),
+    name: '周敏 (assistant)',
+    email: 'assistant@demo.kam',
+    roles: ['assistant_account_manager'],
+    teamId: t(1),
+    showcase: true,
+  },
+  {
+    id: m(7),
+    name: '吴芳 (customer service)',
+    email: 'service@demo.kam',
+    roles: ['customer_service'],
+    teamId: t(3),
+    showcase: true,
+  },
+  {
+    id: m(8),
+    name: '钱磊 (market researcher)',
+    email: 'research@demo.kam',
+    roles: ['market_researcher'],
+    teamId: t(5),
+    showcase: true,
+  },
   { id: m(9), name: '冯丽 (clerk)', email: 'clerk@demo.kam', roles: ['clerk'], teamId: t(6), showcase: true },
-  { id: m(10), name: '蒋志远 (executive)', email: 'executive@demo.kam', roles: ['executive'], teamId: null, showcase: true },
-  { id: m(11), name: '韩冰 (security officer)', email: 'security@demo.kam', roles: ['security_officer'], teamId: null, showcase: true },
-  { id: m(12), name: '孙强 (group leader, team 2)', email: 'leader2@demo.kam', roles: ['group_leader'], teamId: t(2) },
-  { id: m(13), name: '赵磊 (account manager, team 2)', email: 'am3@demo.kam', roles: ['account_manager'], teamId: t(2) },
-  { id: m(14), name: '杨帆 (admin)', email: 'admin@demo.kam', roles: ['admin'], teamId: null, showcase: true },
+  {
+    id: m(10),
+    name: '蒋志远 (executive)',
+    email: 'executive@demo.kam',
+    roles: ['executive'],
+    teamId: null,
+    showcase: true,
+  },
+  {
+    id: m(11),
+    name: '韩冰 (security officer)',
+    email: 'security@demo.kam',
+    roles: ['security_officer'],
+    teamId: null,
+    showcase: true,
+  },
+  {
+    id: m(12),
+    name: '孙强 (group leader, team 2)',
+    email: 'leader2@demo.kam',
+    roles: ['group_leader'],
+    teamId: t(2),
+  },
+  {
+    id: m(13),
+    name: '赵磊 (account manager, team 2)',
+    email: 'am3@demo.kam',
+    roles: ['account_manager'],
+    teamId: t(2),
+  },
+  {
+    id: m(14),
+    name: '杨帆 (admin)',
+    email: 'admin@demo.kam',
+    roles: ['admin'],
+    teamId: null,
+    showcase: true,
+  },
 ];
 
 const CITIES = ['深圳', '上海', '北京', '广州', '杭州', '成都', '武汉', '南京', '苏州', '西安'];
@@ -58,8 +146,16 @@ const INDUSTRIES: [string, string][] = [
   ['金融服务', '金融科技'],
 ];
 const REGIONS: Record<string, string> = {
-  深圳: '华南', 广州: '华南', 上海: '华东', 杭州: '华东', 南京: '华东', 苏州: '华东',
-  北京: '华北', 成都: '西南', 武汉: '华中', 西安: '西北',
+  深圳: '华南',
+  广州: '华南',
+  上海: '华东',
+  杭州: '华东',
+  南京: '华东',
+  苏州: '华东',
+  北京: '华北',
+  成都: '西南',
+  武汉: '华中',
+  西安: '西北',
 };
 
 /** 50 accounts across the policy's five tiers: 5 gold, 8 diamond, 10 platinum, 12 white gold, 15 silver. */
@@ -72,11 +168,23 @@ export function demoAccounts() {
     ...Array<string>(15).fill('silver'),
   ];
   const owners = [m(4), m(5), m(13), m(3)];
-  const statuses = ['active', 'active', 'active', 'handed_over', 'at_risk', 'negotiating', 'agreement_signed', 'qualified'];
+  const statuses = [
+    'active',
+    'active',
+    'active',
+    'handed_over',
+    'at_risk',
+    'negotiating',
+    'agreement_signed',
+    'qualified',
+  ];
   return tiers.map((tier, i) => {
     const city = CITIES[i % CITIES.length];
     const [industry, suffix] = INDUSTRIES[i % INDUSTRIES.length];
-    const name = i === 0 ? '深圳华为技术有限公司' : `${city}${WORDS[Math.floor(i / CITIES.length) % WORDS.length]}${suffix}有限公司`;
+    const name =
+      i === 0
+        ? '深圳华为技术有限公司'
+        : `${city}${WORDS[Math.floor(i / CITIES.length) % WORDS.length]}${suffix}有限公司`;
     const ownerId = owners[i % owners.length];
     const rank = ['gold', 'diamond', 'platinum', 'white_gold', 'silver'].indexOf(tier);
     return {
@@ -124,12 +232,26 @@ export async function seedDemoWorkspace(em: EntityManager): Promise<{ accounts: 
            service_team_id, assistant_ids, annual_purchase_minor, currency, profit_contribution_pct)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'CNY', $14) ON CONFLICT (id) DO NOTHING`,
         [
-          a.id, DEMO_WORKSPACE.id, a.crmCompanyId, a.name, a.tier, a.category, a.status, a.industry, a.region,
-          a.ownerId, a.serviceTeamId, a.assistantIds, Math.round(a.annualPurchaseMinor), a.profitContributionPct,
+          a.id,
+          DEMO_WORKSPACE.id,
+          a.crmCompanyId,
+          a.name,
+          a.tier,
+          a.category,
+          a.status,
+          a.industry,
+          a.region,
+          a.ownerId,
+          a.serviceTeamId,
+          a.assistantIds,
+          Math.round(a.annualPurchaseMinor),
+          a.profitContributionPct,
         ],
       );
     }
   });
-  const [{ n }] = (await em.query(`SELECT count(*)::int AS n FROM accounts WHERE workspace_id = $1`, [DEMO_WORKSPACE.id])) as { n: number }[];
+  const [{ n }] = (await em.query(`SELECT count(*)::int AS n FROM accounts WHERE workspace_id = $1`, [
+    DEMO_WORKSPACE.id,
+  ])) as { n: number }[];
   return { accounts: n, members: DEMO_MEMBERS.length };
 }

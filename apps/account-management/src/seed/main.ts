@@ -8,7 +8,13 @@ import { seedDemoWorkspace } from './demo-workspace';
 /** `node dist/apps/account-management/src/seed/main.js`: migrate, then seed the demo workspace. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit({ KAM_DATABASE_URL: serviceSchema.KAM_DATABASE_URL }, 'seed');
-  const ds = createServiceDataSource({ url: config.KAM_DATABASE_URL, schema: SCHEMA, entities: [], migrations: MIGRATIONS, poolSize: 2 });
+  const ds = createServiceDataSource({
+    url: config.KAM_DATABASE_URL,
+    schema: SCHEMA,
+    entities: [],
+    migrations: MIGRATIONS,
+    poolSize: 2,
+  });
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -51,7 +63,10 @@ export class AccountsController {
   @Get()
   @Requires('read', 'Account')
   @ApiOperation({ summary: 'List key accounts visible to the caller (cursor pagination)' })
-  list(@CurrentActor() actor: Actor, @Query(new DtoPipe(ListAccountsQuery)) query: ListAccountsQuery): Promise<Page<AccountView>> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Query(new DtoPipe(ListAccountsQuery)) query: ListAccountsQuery,
+  ): Promise<Page<AccountView>> {
     return this.rpc.request<Page<AccountView>>(SUBJECTS.accounts.accountList, actor, { query });
   }
 

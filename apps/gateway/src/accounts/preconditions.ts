@@ -5,7 +5,9 @@ export function versionFromIfMatch(header: string | undefined): number {
   if (header === undefined || header.trim() === '') throw new KamError('precondition_required');
   const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!m || Number(m[1]) < 1)
-    throw new KamError('validation_failed', { fields: 'If-Match' }, [{ field: 'If-Match', message: 'If-Match must be the record version, e.g. "3"' }]);
+    throw new KamError('validation_failed', { fields: 'If-Match' }, [
+      { field: 'If-Match', message: 'If-Match must be the record version, e.g. "3"' },
+    ]);
   return Number(m[1]);
 }
 

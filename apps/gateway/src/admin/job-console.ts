@@ -29,8 +29,13 @@ function cookieOf(req: Request, name: string): string | undefined {
  * so this guard runs before it: 401 without a token, 403 for any role but admin. A browser signs in once with
  * `?token=…`; the token then lives in an HttpOnly, SameSite=Strict cookie scoped to the console path.
  */
-export function jobConsole(redisUrl: string, authenticator: Authenticator): { guard: (req: Request, res: Response, next: NextFunction) => void; router: Router; queues: Queue[] } {
-  const queues = ALL_QUEUES.map((name) => new Queue(name, { connection: redisConnectionOptions(redisUrl), prefix: QUEUE_PREFIX }));
+export function jobConsole(
+  redisUrl: string,
+  authenticator: Authenticator,
+): { guard: (req: Request, res: Response, next: NextFunction) => void; router: Router; queues: Queue[] } {
+  const queues = ALL_QUEUES.map(
+    (name) => new Queue(name, { connection: redisConnectionOptions(redisUrl), prefix: QUEUE_PREFIX }),
+  );
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(JOB_CONSOLE_PATH);
   createBullBoard({
@@ -47,13 +52,27 @@ export function jobConsole(redisUrl: string, authenticator: Authenticator): { gu
       .then((actor) => {
         if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
         if (queryToken) {
-          res.cookie(COOKIE, queryToken, { httpOnly: true, sameSite: 'strict', path: JOB_CONSOLE_PATH, secure: req.secure });
+          res.cookie(COOKIE, queryToken, {
+            httpOnly: true,
+            sameSite: 'strict',
+            path: JOB_CONSOLE_PATH,
+            secure: req.secure,
+          });
           // Drop the token from the address bar (and from any later log line).
           return res.redirect(303, JOB_CONSOLE_PATH);
         }
         next();
       })
-      .catch((e: unknown) => sendProblem(res, toProblem(toKamError(e), localeOf(req.headers["accept-language"]), req.id === undefined ? undefined : String(req.id))));
+      .catch((e: unknown) =>
+        sendProblem(
+          res,
+          toProblem(
+            toKamError(e),
+            localeOf(req.headers['accept-language']),
+            req.id === undefined ? undefined : String(req.id),
+          ),
+        ),
+      );
   };
   return { guard, router: serverAdapter.getRouter() as Router, queues };
 }

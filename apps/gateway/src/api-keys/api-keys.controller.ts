@@ -8,7 +8,11 @@ import { ApiKeysService, ApiKeyView } from './api-keys.service';
 
 export class CreateApiKeyDto {
   @ApiProperty() @IsString() @Length(1, 100) name: string;
-  @ApiProperty({ enum: ROLES, isArray: true }) @IsArray() @ArrayMinSize(1) @IsIn(ROLES, { each: true }) roles: Role[];
+  @ApiProperty({ enum: ROLES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(ROLES, { each: true })
+  roles: Role[];
 }
 
 @ApiTags('admin')
@@ -21,7 +25,10 @@ export class ApiKeysController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an API key for a service caller; the key is shown once' })
-  create(@CurrentActor() actor: Actor, @Body(new DtoPipe(CreateApiKeyDto)) body: CreateApiKeyDto): Promise<{ key: string; view: ApiKeyView }> {
+  create(
+    @CurrentActor() actor: Actor,
+    @Body(new DtoPipe(CreateApiKeyDto)) body: CreateApiKeyDto,
+  ): Promise<{ key: string; view: ApiKeyView }> {
     return this.keys.create(actor.workspaceId, body.name, body.roles, actor.memberId);
   }
 

@@ -33,7 +33,12 @@ function hash(secret: string): Buffer {
 export class ApiKeysService {
   constructor(private readonly ds: DataSource) {}
 
-  async create(workspaceId: string, name: string, roles: Role[], createdBy: string): Promise<{ key: string; view: ApiKeyView }> {
+  async create(
+    workspaceId: string,
+    name: string,
+    roles: Role[],
+    createdBy: string,
+  ): Promise<{ key: string; view: ApiKeyView }> {
     if (!roles.length || !roles.every(isRole)) throw new KamError('validation_failed', { fields: 'roles' });
     const id = randomUUID().replace(/-/g, '');
     const secret = randomBytes(32).toString('base64url');
@@ -43,26 +48,50 @@ export class ApiKeysService {
     );
     return {
       key: `kam_${id}_${secret}`,
-      view: { id, name, roles, createdBy, createdAt: rows[0].created_at.toISOString(), lastUsedAt: null, revokedAt: null },
+      view: {
+        id,
+        name,
+        roles,
+        createdBy,
+        createdAt: rows[0].created_at.toISOString(),
+        lastUsedAt: null,
+        revokedAt: null,
+      },
     };
   }
 
   async verify(key: string): Promise<ApiKeyIdentity> {
     const m = KEY_FORMAT.exec(key);
     if (!m) throw new KamError('token_invalid');
-    const rows: { workspace_id: string; roles: Role[]; secret_hash: Buffer; revoked_at: Date | null }[] = await this.ds.query(
-      `SELECT workspace_id, roles, secret_hash, revoked_at FROM api_keys WHERE id = $1`,
-      [m[1]],
-    );
+    const rows: { workspace_id: string; roles: Role[]; secret_hash: Buffer; revoked_at: Date | null }[] =
+      await this.ds.query(`SELECT workspace_id, roles, secret_hash, revoked_at FROM api_keys WHERE id = $1`, [
+        m[1],
+      ]);
     const row = rows[0];
-    if (!row || row.revoked_at || !timingSafeEqual(row.secret_hash, hash(m[2]))) throw new KamError('token_invalid');
-    void this.ds.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [m[1]]).catch(() => undefined);
+    if (!row || row.revoked_at || !timingSafeEqual(row.secret_hash, hash(m[2])))
+      throw new KamError('token_invalid');
+    void this.ds
+      .query(
+        `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+        [m[1]],
+      )
+      .catch(() => undefined);
     return { id: m[1], workspaceId: row.workspace_id, roles: row.roles };
   }
 
   async list(workspaceId: string): Promise<ApiKeyView[]> {
-    const rows: { id: string; name: string; roles: Role[]; created_by: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }[] =
-      await this.ds.query(`SELECT id, name, roles, created_by, created_at, last_used_at, revoked_at FROM api_keys WHERE workspace_id = $1 ORDER BY created_at`, [workspaceId]);
+    const rows: {
+      id: string;
+      name: string;
+      roles: Role[];
+      created_by: string;
+      created_at: Date;
+      last_used_at: Date | null;
+      revoked_at: Date | null;
+    }[] = await this.ds.query(
+      `SELECT id, name, roles, created_by, created_at, last_used_at, revoked_at FROM api_keys WHERE workspace_id = $1 ORDER BY created_at`,
+      [workspaceId],
+    );
     return rows.map((r) => ({
       id: r.id,
       name: r.name,

@@ -20,7 +20,7 @@ export const Requires = (action: Action, subject: Exclude<SubjectName, 'all'>): 
 export const RequiresCapability = (capability: Capability): MethodDecorator & ClassDecorator =>
   SetMetadata(CAPABILITY, capability);
 
-export type AuthedRequest = import("express").Request & { actor?: Actor };
+export type AuthedRequest = import('express').Request & { actor?: Actor };
 
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
   const req = ctx.switchToHttp().getRequest<AuthedRequest>();

@@ -20,7 +20,14 @@ export class Authenticator {
     const apiKey = req.headers['x-api-key'];
     if (typeof apiKey === 'string' && apiKey) {
       const key = await this.apiKeys.verify(apiKey);
-      return { workspaceId: key.workspaceId, memberId: apiKeyMemberId(key.id), roles: key.roles, requestId, locale, kind: 'api_key' };
+      return {
+        workspaceId: key.workspaceId,
+        memberId: apiKeyMemberId(key.id),
+        roles: key.roles,
+        requestId,
+        locale,
+        kind: 'api_key',
+      };
     }
     const auth = req.headers.authorization;
     let token = bearerOverride;
@@ -31,7 +38,14 @@ export class Authenticator {
     }
     if (!token) throw new KamError('unauthenticated');
     const claims = await this.tokens.verify(token);
-    return { workspaceId: claims.workspaceId, memberId: claims.sub, roles: claims.roles, requestId, locale, kind: 'user' };
+    return {
+      workspaceId: claims.workspaceId,
+      memberId: claims.sub,
+      roles: claims.roles,
+      requestId,
+      locale,
+      kind: 'user',
+    };
   }
 }
 

@@ -28,7 +28,9 @@ export class TokenService {
   async verify(token: string): Promise<UserClaims> {
     let payload: JWTPayload;
     try {
-      const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: string };
+      const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+        alg?: string;
+      };
       const options = {
         requiredClaims: ['exp', 'sub'],
         issuer: this.config.KAM_JWT_ISSUER,

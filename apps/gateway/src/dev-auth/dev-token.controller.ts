@@ -9,8 +9,17 @@ import { DtoPipe } from '../accounts/dto-pipe';
 export class DevTokenRequest {
   @ApiProperty() @IsUUID() workspaceId: string;
   @ApiProperty() @IsUUID() memberId: string;
-  @ApiProperty({ enum: ROLES, isArray: true }) @IsArray() @ArrayMinSize(1) @IsIn(ROLES, { each: true }) roles: Role[];
-  @ApiProperty({ required: false, default: 43200 }) @IsOptional() @IsInt() @Min(60) @Max(2592000) ttlSeconds?: number;
+  @ApiProperty({ enum: ROLES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(ROLES, { each: true })
+  roles: Role[];
+  @ApiProperty({ required: false, default: 43200 })
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(2592000)
+  ttlSeconds?: number;
 }
 
 /** Exists only when KAM_DEV_AUTH=1 (set by `npm start`, never by default). */
@@ -25,7 +34,10 @@ export class DevTokenController {
   @ApiOperation({ summary: 'Development only: mint a user token' })
   async token(@Body(new DtoPipe(DevTokenRequest)) body: DevTokenRequest): Promise<{ token: string }> {
     return {
-      token: await this.tokens.sign({ sub: body.memberId, workspaceId: body.workspaceId, roles: body.roles }, body.ttlSeconds ?? 43200),
+      token: await this.tokens.sign(
+        { sub: body.memberId, workspaceId: body.workspaceId, roles: body.roles },
+        body.ttlSeconds ?? 43200,
+      ),
     };
   }
 }

@@ -38,14 +38,21 @@ export class HealthController {
     await Promise.all(
       (Object.keys(SERVICES) as ServiceKey[]).map(async (key) => {
         try {
-          services[SERVICES[key].name] = await this.rpc.request<PingReply>(SUBJECTS[key].ping, SYSTEM_ACTOR, {}, { timeoutMs: 1500 });
+          services[SERVICES[key].name] = await this.rpc.request<PingReply>(
+            SUBJECTS[key].ping,
+            SYSTEM_ACTOR,
+            {},
+            { timeoutMs: 1500 },
+          );
         } catch (e) {
           services[SERVICES[key].name] = { status: 'down', error: (e as Error).message };
         }
       }),
     );
     const checks = { ...own.checks, nats: this.nats.isConnected() ? 'up' : 'down' };
-    const up = Object.values(checks).every((c) => c === 'up') && Object.values(services).every((s) => s.status === 'up');
+    const up =
+      Object.values(checks).every((c) => c === 'up') &&
+      Object.values(services).every((s) => s.status === 'up');
     res.status(up ? 200 : 503);
     return { status: up ? 'up' : 'down', checks, services };
   }

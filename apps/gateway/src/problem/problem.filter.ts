@@ -20,13 +20,16 @@ export function toKamError(e: unknown): KamError {
   if (e instanceof KamError) return e;
   if (e instanceof HttpException) {
     const code = BY_STATUS[e.getStatus()];
-    if (code === 'validation_failed') return new KamError(code, { fields: '(request)' }, [{ field: '(request)', message: e.message }]);
+    if (code === 'validation_failed')
+      return new KamError(code, { fields: '(request)' }, [{ field: '(request)', message: e.message }]);
     if (code) return new KamError(code);
   }
   const status = (e as { status?: number; type?: string }).status;
   if (status === 413) return new KamError('payload_too_large');
   if (status === 400 && (e as { type?: string }).type === 'entity.parse.failed')
-    return new KamError('validation_failed', { fields: '(body)' }, [{ field: '(body)', message: 'body is not valid JSON' }]);
+    return new KamError('validation_failed', { fields: '(body)' }, [
+      { field: '(body)', message: 'body is not valid JSON' },
+    ]);
   if (status === 415) return new KamError('unsupported_media_type');
   return new KamError('internal_error');
 }
@@ -40,7 +43,15 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const e = toKamError(exception);
-    if (e.code === 'internal_error') this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
-    sendProblem(res, toProblem(e, localeOf(req.headers['accept-language']), req.id === undefined ? undefined : String(req.id)));
+    if (e.code === 'internal_error')
+      this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
+    sendProblem(
+      res,
+      toProblem(
+        e,
+        localeOf(req.headers['accept-language']),
+        req.id === undefined ? undefined : String(req.id),
+      ),
+    );
   }
 }

@@ -24,7 +24,8 @@ export function toProblem(e: KamError, locale: 'zh-CN' | 'en', requestId?: strin
   };
   if (requestId) p.instance = `urn:kam:request:${requestId}`;
   if (e.errors?.length) p.errors = e.errors;
-  if (e.code === 'precondition_failed' && typeof e.params.current === 'number') p.currentVersion = e.params.current;
+  if (e.code === 'precondition_failed' && typeof e.params.current === 'number')
+    p.currentVersion = e.params.current;
   return p;
 }
 

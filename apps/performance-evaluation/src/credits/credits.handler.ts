@@ -16,7 +16,10 @@ export class CreditsHandler {
   /** New key accounts credited per member in a month (Asia/Shanghai until workspace settings land). */
   @RpcHandler(SUBJECTS.performance.newAccountCredits)
   async newAccounts(data: unknown, actor: Actor): Promise<{ memberId: string; count: number }[]> {
-    if (!actor.roles.some((r) => ['director', 'deputy_director', 'executive', 'group_leader'].includes(r)) && actor.kind !== 'system')
+    if (
+      !actor.roles.some((r) => ['director', 'deputy_director', 'executive', 'group_leader'].includes(r)) &&
+      actor.kind !== 'system'
+    )
       throw new KamError('forbidden');
     const q = parseDto(NewAccountCreditsQuery, data);
     const rows: { member_id: string; count: number }[] = await this.ds.query(

@@ -18,7 +18,9 @@ export class PerformanceInitial1732600000000 implements MigrationInterface {
         event_id     uuid NOT NULL,
         PRIMARY KEY (workspace_id, account_id)
       )`);
-    await q.query(`CREATE INDEX new_account_credits_member ON new_account_credits (workspace_id, member_id, credited_at)`);
+    await q.query(
+      `CREATE INDEX new_account_credits_member ON new_account_credits (workspace_id, member_id, credited_at)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

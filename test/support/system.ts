@@ -1,0 +1,164 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { serviceDatabaseUrl, TestEnv, testEnv } from './env';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export type AppName = 'gateway' | 'account-management' | 'performance-evaluation' | 'document-security';
+export const ALL_APPS: AppName[] = [
+  'account-management',
+  'performance-evaluation',
+  'document-security',
+  'gateway',
+];
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface RunningApp {
+  name: AppName;
+  child: ChildProcess;
+  logFile: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface SystemOptions {
+  apps?: AppName[];
+  devAuth?: boolean;
+  extraEnv?: Partial<Record<AppName, Record<string, string>>>;
+}
+
+/** The four built apps as real processes against the test servers (as `npm start` runs them). */
+export class TestSystem {
+  readonly env: TestEnv = testEnv();
+  readonly apps = new Map<AppName, RunningApp>();
+  httpPort = 0;
+  private readonly logDir: string;
+
+  constructor(private readonly options: SystemOptions = {}) {
+    this.logDir = path.join(ROOT, '.data', this.env.profile, 'logs');
+    fs.mkdirSync(this.logDir, { recursive: true });
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  get jwtSecret(): string {
+    return this.env.secrets.jwtSecret;
+  }
+
+  appEnv(app: AppName): Record<string, string> {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      KAM_DATABASE_URL: serviceDatabaseUrl(this.env, app),
+      KAM_REDIS_URL: this.env.redisUrl,
+      KAM_NATS_URL: this.env.natsUrl,
+      KAM_LOG_LEVEL: 'info',
+      KAM_OUTBOX_POLL_MS: '100',
+    };
+    if (app === 'gateway') {
+      env.KAM_HTTP_PORT = String(this.httpPort);
+      env.KAM_JWT_SECRET = this.jwtSecret;
+      env.KAM_DEV_AUTH = this.options.devAuth ? '1' : '0';
+    }
+    return { ...env, ...(this.options.extraEnv?.[app] ?? {}) };
+  }
+
+  spawnApp(app: AppName, logName: string = app): RunningApp {
+    const logFile = path.join(this.logDir, `${logName}-${process.pid}-${Date.now()}.log`);
+    const out = fs.openSync(logFile, 'a');
+    const child = spawn(
+      process.execPath,
+      [
+        '--enable-source-maps',
+        path.join(process.env.KAM_TEST_DIST ?? path.join(ROOT, 'dist'), 'apps', app, 'src/main.js'),
+      ],
+      {
+        cwd: ROOT,
+        env: this.appEnv(app),
+        stdio: ['ignore', out, out],
+      },
+    );
+    fs.closeSync(out);
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const running = { name: app, child, logFile, exited };
+    this.apps.set(app, running);
+    return running;
+  }
+
+  async start(): Promise<this> {
+    this.httpPort = await freePort();
+    for (const app of this.options.apps ?? ALL_APPS) this.spawnApp(app);
+    await this.waitHealthy();
+    return this;
+  }
+
+  /** Resolves when GET /health is 200; fails early if an app exits. */
+  async waitHealthy(timeoutMs = 45000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      for (const a of this.apps.values()) {
+        if (a.child.exitCode !== null)
+          throw new Error(`${a.name} exited: ${fs.readFileSync(a.logFile, 'utf8').slice(-2000)}`);
+      }
+      try {
+        const res = await fetch(`${this.baseUrl}/health`);
+        if (res.status === 200) return;
+        last = await res.text();
+      } catch (e) {
+        last = (e as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`system not healthy: ${last}`);
+  }
+
+  /** kill -9: no shutdown hooks, no draining. */
+  async kill(app: AppName): Promise<void> {
+    const a = this.apps.get(app);
+    if (!a || a.child.exitCode !== null) return;
+    a.child.kill('SIGKILL');
+    await a.exited;
+  }
+
+  async stopApp(
+    app: AppName,
+    signal: NodeJS.Signals = 'SIGTERM',
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const a = this.apps.get(app);
+    if (!a) throw new Error(`${app} is not running`);
+    if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill(signal);
+    return a.exited;
+  }
+
+  async stop(): Promise<void> {
+    const order = [...this.apps.values()].reverse();
+    for (const a of order) {
+      if (a.child.exitCode === null && a.child.signalCode === null) {
+        a.child.kill('SIGTERM');
+        const t = setTimeout(() => a.child.kill('SIGKILL'), 10000);
+        await a.exited;
+        clearTimeout(t);
+      }
+    }
+  }
+
+  logs(app: AppName): string {
+    const a = this.apps.get(app);
+    return a ? fs.readFileSync(a.logFile, 'utf8') : '';
+  }
+}
