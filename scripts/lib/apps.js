@@ -33,7 +33,9 @@ function appEnv(app, ctx) {
 
 function startApp(app, ctx, { logName } = {}) {
   const out = openLog(ctx.profile, logName || app);
-  const child = spawn(process.execPath, ['--enable-source-maps', entry(app)], {
+  // KAM_NODE_ARGS: extra node flags for the apps, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` when profiling.
+  const extra = (process.env.KAM_NODE_ARGS || '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--enable-source-maps', ...extra, entry(app)], {
     cwd: ROOT,
     env: appEnv(app, ctx),
     stdio: ['ignore', out, out],

@@ -38,14 +38,21 @@ export interface SqlCondition {
 
 class Compiler {
   readonly params: Record<string, unknown> = {};
+  readonly positional: unknown[] = [];
   private n = 0;
 
   constructor(
     private readonly fields: FieldMap,
     private readonly prefix: string,
+    /** When set, parameters are positional ($n) starting after this many, for raw queries. */
+    private readonly positionalOffset?: number,
   ) {}
 
   private param(value: unknown): string {
+    if (this.positionalOffset !== undefined) {
+      this.positional.push(value);
+      return `$${this.positionalOffset + this.positional.length}`;
+    }
     const name = `${this.prefix}${this.n++}`;
     this.params[name] = value;
     return `:${name}`;
@@ -105,7 +112,34 @@ export function accessibleWhere(
   fields: FieldMap,
   paramPrefix = 'authz_',
 ): SqlCondition | null {
-  const compiler = new Compiler(fields, paramPrefix);
+  const compiled = compile(ability, action, subject, new Compiler(fields, paramPrefix));
+  return compiled && { sql: compiled.sql, params: compiled.compiler.params };
+}
+
+export interface PositionalSqlCondition {
+  /** A boolean SQL expression using $n placeholders after the caller's own. */
+  sql: string;
+  values: unknown[];
+}
+
+/** The same condition for a raw query (`ds.query(sql, values)`), numbering its parameters after `offset`. */
+export function accessibleWherePositional(
+  ability: KamAbility,
+  action: Action,
+  subject: Exclude<SubjectName, 'all'>,
+  fields: FieldMap,
+  offset: number,
+): PositionalSqlCondition | null {
+  const compiled = compile(ability, action, subject, new Compiler(fields, '', offset));
+  return compiled && { sql: compiled.sql, values: compiled.compiler.positional };
+}
+
+function compile(
+  ability: KamAbility,
+  action: Action,
+  subject: Exclude<SubjectName, 'all'>,
+  compiler: Compiler,
+): { sql: string; compiler: Compiler } | null {
   const query = rulesToQuery(ability, action, subject, (rule) =>
     rule.inverted ? { $nor: [rule.conditions as MongoQuery] } : (rule.conditions as MongoQuery),
   );
@@ -114,5 +148,5 @@ export function accessibleWhere(
   const parts: string[] = [];
   if (q.$or?.length) parts.push(`(${q.$or.map((c) => `(${compiler.compile(c)})`).join(' OR ')})`);
   if (q.$and?.length) parts.push(...q.$and.map((c) => `(${compiler.compile(c)})`));
-  return { sql: parts.length ? parts.join(' AND ') : 'TRUE', params: compiler.params };
+  return { sql: parts.length ? parts.join(' AND ') : 'TRUE', compiler };
 }

@@ -45,5 +45,4 @@ export const gatewaySchema = {
   KAM_JWKS_URL: env.optionalString('JWKS URL for RS256 user tokens (instead of, or beside, KAM_JWT_SECRET)'),
   KAM_JWT_ISSUER: env.optionalString('Expected `iss` claim, if set'),
   KAM_DEV_AUTH: env.bool('1 enables POST /api/v1/dev/token (never in production)', { default: false }),
-  KAM_PUBLIC_URL: env.optionalString('Public base URL printed in links (defaults to http://host:port)'),
 };

@@ -14,7 +14,7 @@ import {
   UpdateAccountDto,
   validationError,
 } from '@app/contracts';
-import { accessibleWhere, AccountSubject, KamAbility, redact, subject } from '@app/authz';
+import { accessibleWhere, accessibleWherePositional, AccountSubject, KamAbility, redact, subject } from '@app/authz';
 import { addToOutbox, OutboxRelay } from '@app/messaging';
 import { applyOnce, decodeCursor, encodeCursor } from '@app/persistence';
 import { ActorContextService, ResolvedActor } from '../organisation/actor-context.service';
@@ -48,17 +48,15 @@ export class AccountsService {
 
   async get(actor: Actor, id: string): Promise<AccountView> {
     const { ability } = await this.actors.resolve(actor);
-    const access = accessibleWhere(ability, 'read', 'Account', ACCOUNT_FIELD_SQL);
-    // Not allowed to read any account, or not this one, or another workspace's: all look like "not found"
-    // for reads, so ids of records the caller may not see are not disclosed.
+    const access = accessibleWherePositional(ability, 'read', 'Account', ACCOUNT_FIELD_SQL, 2);
+    // No right to read any account: 403. Not this one, or another workspace's: "not found", so the ids of
+    // records the caller may not see are not disclosed.
     if (!access) throw new KamError('forbidden');
-    const row = await this.ds
-      .createQueryBuilder()
-      .select(ACCOUNT_COLUMNS)
-      .from('accounts', 'a')
-      .where('a.id = :id AND a.workspace_id = :ws', { id, ws: actor.workspaceId })
-      .andWhere(access.sql, access.params)
-      .getRawOne<AccountRow>();
+    const rows: AccountRow[] = await this.ds.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})`,
+      [id, actor.workspaceId, ...access.values],
+    );
+    const row = rows[0];
     if (!row) throw new KamError('account_not_found', { id });
     return this.present(ability, row);
   }

@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { KamError } from '@app/contracts';
-import { Action, Capability, defineAbilityFor, hasCapability, SubjectName } from '@app/authz';
+import { Action, Capability, defineAbilityFor, hasCapability, KamAbility, SubjectName } from '@app/authz';
+import { Actor } from '@app/contracts';
 import { AuthedRequest, CAPABILITY, PUBLIC, REQUIRES } from './auth.decorators';
 import { Authenticator } from './authenticator.service';
 
@@ -27,9 +28,22 @@ export class AuthGuard implements CanActivate {
     );
     if (requires) {
       // Without the record we only know the roles; conditions are checked by the owning service in SQL.
-      const ability = defineAbilityFor({ actor, teamIds: [], ledTeamIds: [] });
+      const ability = this.roleAbility(actor);
       if (!ability.can(requires.action, requires.subject)) throw new KamError('forbidden');
     }
     return true;
+  }
+
+  private readonly byRoles = new Map<string, KamAbility>();
+
+  /** The ability of a set of roles, without record conditions; the same for every member with those roles. */
+  private roleAbility(actor: Actor): KamAbility {
+    const key = [...actor.roles].sort().join(',');
+    let ability = this.byRoles.get(key);
+    if (!ability) {
+      ability = defineAbilityFor({ actor, teamIds: [], ledTeamIds: [] });
+      this.byRoles.set(key, ability);
+    }
+    return ability;
   }
 }

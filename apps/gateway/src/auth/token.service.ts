@@ -25,7 +25,19 @@ export class TokenService {
     if (config.KAM_JWKS_URL) this.jwks = createRemoteJWKSet(new URL(config.KAM_JWKS_URL));
   }
 
+  /** Tokens already verified, until they expire (bounded): a busy client pays for one signature check. */
+  private readonly verified = new Map<string, { claims: UserClaims; exp: number }>();
+
   async verify(token: string): Promise<UserClaims> {
+    const hit = this.verified.get(token);
+    if (hit && hit.exp * 1000 > Date.now()) return hit.claims;
+    const { claims, exp } = await this.verifyUncached(token);
+    if (this.verified.size >= 10_000) this.verified.clear();
+    this.verified.set(token, { claims, exp });
+    return claims;
+  }
+
+  private async verifyUncached(token: string): Promise<{ claims: UserClaims; exp: number }> {
     let payload: JWTPayload;
     try {
       const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
@@ -58,7 +70,7 @@ export class TokenService {
     ) {
       throw new KamError('token_invalid');
     }
-    return { sub, workspaceId, roles };
+    return { claims: { sub, workspaceId, roles }, exp: typeof payload.exp === 'number' ? payload.exp : 0 };
   }
 
   /** Signs an HS256 token; used by the dev-token endpoint and by `npm start` to print demo tokens. */

@@ -1,0 +1,193 @@
+import { CreateAccountDto, MoneyDto, UpdateAccountDto } from './accounts/account.dto';
+import { KamError } from './errors';
+import { parseDto, validationError } from './validation';
+
+const VALID_BODY = {
+  crmCompanyId: 'crm-42',
+  name: '深圳华为技术有限公司',
+  tier: 'gold',
+  category: 'industry',
+  status: 'prospect',
+  industry: '通信设备',
+  region: '华南',
+  ownerId: '11111111-1111-4111-8111-111111111111',
+  serviceTeamId: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
+  assistantIds: ['22222222-2222-4222-8222-222222222222'],
+  annualPurchase: { amountMinor: 150000000, currency: 'CNY' },
+  profitContributionPct: 12.5,
+};
+
+/** The validation error parseDto throws, or a failure when it accepts the input. */
+function rejection(cls: new () => object, plain: unknown): KamError {
+  try {
+    parseDto(cls, plain);
+  } catch (e) {
+    if (e instanceof KamError) return e;
+    throw e;
+  }
+  throw new Error('expected the input to be rejected');
+}
+
+const fieldsOf = (e: KamError) => (e.errors ?? []).map((x) => x.field);
+
+describe('checking a new key account sent by a caller', () => {
+  it('a complete, valid account is accepted as it was sent', () => {
+    const dto = parseDto(CreateAccountDto, VALID_BODY);
+    expect(dto).toBeInstanceOf(CreateAccountDto);
+    expect(dto.annualPurchase).toBeInstanceOf(MoneyDto);
+    expect({ ...dto, annualPurchase: { ...dto.annualPurchase } }).toEqual(VALID_BODY);
+  });
+
+  it('an account with only the required fields is accepted', () => {
+    const body = { crmCompanyId: 'crm-1', name: 'A', tier: 'silver', category: 'regional' };
+    expect({ ...parseDto(CreateAccountDto, body) }).toEqual(body);
+  });
+
+  it.each([
+    ['a field the API does not have', { ...VALID_BODY, discount: 5 }, ['discount']],
+    ['two unknown fields', { ...VALID_BODY, discount: 5, vip: true }, ['discount', 'vip']],
+    [
+      'an unknown field inside the annual purchase',
+      { ...VALID_BODY, annualPurchase: { amountMinor: 1, currency: 'CNY', rate: 7.1 } },
+      ['annualPurchase.rate'],
+    ],
+  ])('%s is refused and named, not silently dropped', (_name, body, fields) => {
+    const e = rejection(CreateAccountDto, body);
+    expect(e.code).toBe('validation_failed');
+    expect(e.status).toBe(400);
+    expect(e.params).toEqual({ fields: fields.join(', ') });
+    expect(e.errors).toEqual(
+      fields.map((field) => ({ field, message: `property ${field.split('.').pop()} should not exist` })),
+    );
+  });
+
+  it.each([
+    ['nothing (null)', null],
+    ['no body at all', undefined],
+    ['a list', [VALID_BODY]],
+    ['a string', 'name=A'],
+    ['a number', 42],
+    ['true', true],
+  ])('%s instead of an account is refused as not a JSON object', (_name, plain) => {
+    const e = rejection(CreateAccountDto, plain);
+    expect(e.code).toBe('validation_failed');
+    expect(e.params).toEqual({ fields: '(body)' });
+    expect(e.errors).toEqual([{ field: '(body)', message: 'must be a JSON object' }]);
+  });
+
+  it.each([
+    ['without a CRM company id', { crmCompanyId: undefined }, ['crmCompanyId']],
+    ['with an empty name', { name: '' }, ['name']],
+    ['with a category outside industry/regional/potential', { category: 'vip' }, ['category']],
+    ['with an unknown pipeline status', { status: 'won' }, ['status']],
+    ['with an owner id that is not a UUID', { ownerId: 'zhang-san' }, ['ownerId']],
+    ['with an assistant id that is not a UUID', { assistantIds: ['li-si'] }, ['assistantIds']],
+    ['with a profit contribution over 100%', { profitContributionPct: 101 }, ['profitContributionPct']],
+    [
+      'with a profit contribution of three decimals',
+      { profitContributionPct: 12.345 },
+      ['profitContributionPct'],
+    ],
+    ['with a profit contribution sent as text', { profitContributionPct: '12.5' }, ['profitContributionPct']],
+  ])('an account %s is refused, naming the field', (_name, over, fields) => {
+    const e = rejection(CreateAccountDto, { ...VALID_BODY, ...over });
+    expect([...new Set(fieldsOf(e))]).toEqual(fields);
+    expect(e.params).toEqual({ fields: fields.join(', ') });
+  });
+});
+
+describe('checking an amount of money (minor units plus currency)', () => {
+  const withMoney = (annualPurchase: unknown) => ({ ...VALID_BODY, annualPurchase });
+
+  it.each([
+    ['zero yuan', { amountMinor: 0, currency: 'CNY' }],
+    ['1.5 billion fen', { amountMinor: 150000000, currency: 'CNY' }],
+    ['US dollars', { amountMinor: 999, currency: 'USD' }],
+    ['the largest safe amount', { amountMinor: Number.MAX_SAFE_INTEGER, currency: 'EUR' }],
+  ])('%s is accepted', (_name, money) => {
+    const dto = parseDto(CreateAccountDto, withMoney(money));
+    expect(dto.annualPurchase).toBeInstanceOf(MoneyDto);
+    expect({ ...dto.annualPurchase }).toEqual(money);
+  });
+
+  it.each([
+    [
+      'an amount with decimals (yuan instead of fen)',
+      { amountMinor: 1500.5, currency: 'CNY' },
+      'annualPurchase.amountMinor',
+    ],
+    ['a negative amount', { amountMinor: -1, currency: 'CNY' }, 'annualPurchase.amountMinor'],
+    ['an amount sent as text', { amountMinor: '100', currency: 'CNY' }, 'annualPurchase.amountMinor'],
+    [
+      'an amount beyond what is exact',
+      { amountMinor: 2 ** 53, currency: 'CNY' },
+      'annualPurchase.amountMinor',
+    ],
+    ['a missing amount', { currency: 'CNY' }, 'annualPurchase.amountMinor'],
+    ['a lower-case currency', { amountMinor: 100, currency: 'cny' }, 'annualPurchase.currency'],
+    ['a two-letter currency', { amountMinor: 100, currency: 'CN' }, 'annualPurchase.currency'],
+    ['a four-letter currency', { amountMinor: 100, currency: 'CNYY' }, 'annualPurchase.currency'],
+    ['a currency symbol', { amountMinor: 100, currency: '¥' }, 'annualPurchase.currency'],
+    ['a missing currency', { amountMinor: 100 }, 'annualPurchase.currency'],
+  ])('%s is refused, naming the nested field', (_name, money, field) => {
+    const e = rejection(CreateAccountDto, withMoney(money));
+    expect(e.code).toBe('validation_failed');
+    expect([...new Set(fieldsOf(e))]).toEqual([field]);
+    expect(e.params).toEqual({ fields: field });
+  });
+
+  it('a bad currency is explained with an example', () => {
+    const e = rejection(CreateAccountDto, withMoney({ amountMinor: 100, currency: 'rmb' }));
+    expect(e.errors).toEqual([
+      { field: 'annualPurchase.currency', message: 'currency must be an ISO 4217 code such as CNY' },
+    ]);
+  });
+
+  it('both bad parts of an amount are reported together', () => {
+    const e = rejection(CreateAccountDto, withMoney({ amountMinor: -5, currency: 'cny' }));
+    expect(e.params).toEqual({ fields: 'annualPurchase.amountMinor, annualPurchase.currency' });
+  });
+
+  it.each([
+    ['a plain number', 1500],
+    ['a text amount', '1500 CNY'],
+  ])('an annual purchase given as %s instead of amount and currency is refused', (_name, value) => {
+    expect(fieldsOf(rejection(CreateAccountDto, withMoney(value)))).toContain('annualPurchase');
+  });
+});
+
+describe('checking changes to a key account', () => {
+  it('an empty change set is accepted', () => {
+    expect({ ...parseDto(UpdateAccountDto, {}) }).toEqual({});
+  });
+
+  it('a change of tier and annual purchase is accepted', () => {
+    const dto = parseDto(UpdateAccountDto, {
+      tier: 'diamond',
+      annualPurchase: { amountMinor: 5, currency: 'CNY' },
+    });
+    expect(dto.tier).toBe('diamond');
+    expect(dto.annualPurchase).toBeInstanceOf(MoneyDto);
+  });
+
+  it.each([
+    ['the CRM company id, which cannot be changed', { crmCompanyId: 'crm-2' }, 'crmCompanyId'],
+    ['the version, which comes from If-Match', { version: 4 }, 'version'],
+  ])('a change to %s is refused', (_name, body, field) => {
+    const e = rejection(UpdateAccountDto, body);
+    expect(e.errors).toEqual([{ field, message: `property ${field} should not exist` }]);
+  });
+});
+
+describe('summarising field errors', () => {
+  it('each bad field is named once, in the order found', () => {
+    const e = validationError([
+      { field: 'tier', message: 'a' },
+      { field: 'name', message: 'b' },
+      { field: 'tier', message: 'c' },
+    ]);
+    expect(e.code).toBe('validation_failed');
+    expect(e.params).toEqual({ fields: 'tier, name' });
+    expect(e.errors).toHaveLength(3);
+  });
+});

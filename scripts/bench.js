@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench`: benchmarks, each figure next to a floor measured in the same run on the same machine.
+ * Writes bench-results/report.{md,json} (git-ignored). `npm run bench -- --quick` for a short run.
+ *
+ * 1. GET /api/v1/accounts/:id through the whole path (gateway → NATS → account-management → PostgreSQL),
+ *    against a bare Node HTTP server doing the same NATS request to a bare responder doing the same
+ *    primary-key SELECT with raw clients. Target: at least half the floor's throughput.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn, spawnSync } = require('node:child_process');
+const { ROOT, log, ensureNpmPackages, ensureSystemPackages } = require('./lib/system');
+
+const quick = process.argv.includes('--quick');
+const DURATION = quick ? 4 : 10;
+const CONNECTIONS = 50;
+
+function waitReady(child, name) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error(`${name} did not start: ${out}`)), 20000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('ready')) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited ${code}: ${out}`)));
+  });
+}
+
+async function load(url, headers, duration) {
+  const autocannon = require('autocannon');
+  const r = await autocannon({ url, connections: CONNECTIONS, duration, headers, pipelining: 1 });
+  return {
+    requestsPerSecond: Math.round(r.requests.average),
+    p50ms: r.latency.p50,
+    p99ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    total: r.requests.total,
+  };
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0] ? cpus[0].model.trim() : 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+async function main() {
+  ensureNpmPackages();
+  ensureSystemPackages();
+  const { build } = require('./build');
+  const stack = require('./lib/stack');
+  const { bootstrapDatabase } = require('./lib/database');
+  const apps = require('./lib/apps');
+  const profile = 'bench';
+
+  log('building …');
+  build();
+  fs.rmSync(stack.dataDir(profile), { recursive: true, force: true });
+  const servers = await stack.startServers(profile, {});
+  const procs = [...servers.started];
+  const extra = [];
+  try {
+    const secrets = stack.secrets(profile);
+    const database = 'kam_bench';
+    await bootstrapDatabase(servers.adminDatabaseUrl, database, secrets);
+    const httpPort = stack.profilePorts(profile).http;
+    const ctx = { ...servers, profile, database, secrets, httpPort, devAuth: false, logLevel: 'warn' };
+    const seed = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'dist/apps/account-management/src/seed/main.js')],
+      {
+        env: apps.appEnv('account-management', ctx),
+        encoding: 'utf8',
+      },
+    );
+    if (seed.status !== 0) throw new Error(`seed failed: ${seed.stderr}`);
+    const running = apps.APPS.map((a) => apps.startApp(a, ctx));
+    procs.push(...running);
+    const base = `http://127.0.0.1:${httpPort}`;
+    await apps.waitHealthy(base, running);
+
+    const { signUserToken } = require(path.join(ROOT, 'dist/apps/gateway/src/auth/token.service.js'));
+    const { DEMO_MEMBERS, DEMO_WORKSPACE, demoAccounts } = require(
+      path.join(ROOT, 'dist/apps/account-management/src/seed/demo-workspace.js'),
+    );
+    const am = DEMO_MEMBERS.find((m) => m.roles.includes('account_manager'));
+    const account = demoAccounts().find((a) => a.ownerId === am.id);
+    const token = await signUserToken(
+      new TextEncoder().encode(secrets.jwtSecret),
+      { sub: am.id, workspaceId: DEMO_WORKSPACE.id, roles: am.roles },
+      3600,
+    );
+
+    // The floor: same NATS request, same SELECT, raw clients, separate processes like the real path.
+    const floorPort = httpPort + 1;
+    const floorEnv = {
+      ...process.env,
+      FLOOR_NATS_URL: servers.natsUrl,
+      FLOOR_DATABASE_URL: stack.serviceDatabaseUrl(
+        servers.adminDatabaseUrl,
+        database,
+        'account-management',
+        secrets['account-management'],
+      ),
+      FLOOR_WORKSPACE_ID: DEMO_WORKSPACE.id,
+      FLOOR_PORT: String(floorPort),
+    };
+    const responder = spawn(process.execPath, [path.join(ROOT, 'test/bench/floor-responder.js')], {
+      env: floorEnv,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    extra.push(responder);
+    await waitReady(responder, 'floor responder');
+    const floorHttp = spawn(process.execPath, [path.join(ROOT, 'test/bench/floor-http.js')], {
+      env: floorEnv,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    extra.push(floorHttp);
+    await waitReady(floorHttp, 'floor http');
+
+    const kamUrl = `${base}/api/v1/accounts/${account.id}`;
+    const floorUrl = `http://127.0.0.1:${floorPort}/accounts/${account.id}`;
+    const auth = { authorization: `Bearer ${token}` };
+    log(`warming up …`);
+    await load(kamUrl, auth, 2);
+    await load(floorUrl, {}, 2);
+    log(`measuring GET /api/v1/accounts/:id, ${CONNECTIONS} connections, ${DURATION} s each …`);
+    const floor = await load(floorUrl, {}, DURATION);
+    const kam = await load(kamUrl, auth, DURATION);
+    const ratio = kam.requestsPerSecond / floor.requestsPerSecond;
+
+    const report = {
+      date: new Date().toISOString(),
+      machine: machine(),
+      quick,
+      benchmarks: [
+        {
+          name: 'GET /api/v1/accounts/:id (whole path)',
+          connections: CONNECTIONS,
+          durationSeconds: DURATION,
+          kam,
+          floor: {
+            description: 'bare Node HTTP + raw NATS request + bare responder + raw pg SELECT',
+            ...floor,
+          },
+          ratio: Math.round(ratio * 1000) / 1000,
+          target: '≥ 0.5 of the floor throughput',
+          met: ratio >= 0.5 && kam.non2xx === 0,
+        },
+      ],
+    };
+    const outDir = path.join(ROOT, 'bench-results');
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2));
+    const md = [
+      `# KAM benchmark report`,
+      '',
+      `${report.date} · ${report.machine}${quick ? ' · quick run' : ''}`,
+      '',
+      '| benchmark | KAM req/s | KAM p50 / p99 ms | floor req/s | floor p50 / p99 ms | ratio | target | met |',
+      '|---|---|---|---|---|---|---|---|',
+      ...report.benchmarks.map(
+        (b) =>
+          `| ${b.name} | ${b.kam.requestsPerSecond} | ${b.kam.p50ms} / ${b.kam.p99ms} | ${b.floor.requestsPerSecond} | ${b.floor.p50ms} / ${b.floor.p99ms} | ${b.ratio} | ${b.target} | ${b.met ? 'yes' : 'NO'} |`,
+      ),
+      '',
+      `Floor: ${report.benchmarks[0].floor.description}, measured in the same run.`,
+      `KAM errors: non-2xx ${kam.non2xx}, errors ${kam.errors}, timeouts ${kam.timeouts}.`,
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(outDir, 'report.md'), md);
+    process.stdout.write(`\n${md}\n`);
+    if (!report.benchmarks.every((b) => b.met)) process.exitCode = 1;
+  } finally {
+    for (const c of extra) c.kill('SIGTERM');
+    await stack.stopProcesses(procs);
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`[bench] ${e.stack || e.message}\n`);
+  process.exit(1);
+});
