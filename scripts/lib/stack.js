@@ -108,9 +108,40 @@ function asPostgres(cmd, args) {
   return [which('runuser') || '/usr/sbin/runuser', ['-u', 'postgres', '--', cmd, ...args]];
 }
 
+/**
+ * Where PostgreSQL keeps its data: .data/<profile>/postgres. When we are root and the `postgres` user cannot
+ * reach that folder (a checkout under a private directory), the data goes to a folder of its own under
+ * /var/lib/postgresql and .data/<profile>/postgres links to it.
+ */
+function postgresDir(profile) {
+  const dir = path.join(dataDir(profile), 'postgres');
+  if (!isRoot()) {
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+  if (fs.existsSync(dir) && fs.lstatSync(dir).isSymbolicLink()) return fs.realpathSync(dir);
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync('chown', ['-R', 'postgres:postgres', dir]);
+  const [c, a] = asPostgres('test', ['-w', dir]);
+  try {
+    execFileSync(c, a);
+    return dir;
+  } catch {
+    const hash = nodeCrypto.createHash('sha1').update(ROOT).digest('hex').slice(0, 10);
+    const alt = path.join('/var/lib/postgresql', `kam-${hash}`, profile);
+    fs.rmSync(alt, { recursive: true, force: true });
+    fs.mkdirSync(alt, { recursive: true });
+    execFileSync('chown', ['-R', 'postgres:postgres', path.dirname(alt)]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.symlinkSync(alt, dir);
+    log(`PostgreSQL cannot reach ${path.relative(ROOT, dir)} as user postgres; its data lives in ${alt}`);
+    return alt;
+  }
+}
+
 async function startPostgres(profile, port, password, { fast }) {
   const bin = postgresBinDir();
-  const dir = path.join(dataDir(profile), 'postgres');
+  const dir = postgresDir(profile);
   const pgdata = path.join(dir, 'data');
   const sock = path.join(dir, 'sock');
   fs.mkdirSync(sock, { recursive: true });
