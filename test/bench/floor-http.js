@@ -10,7 +10,11 @@ async function main() {
   const server = http.createServer(async (req, res) => {
     const id = req.url.split('/').pop();
     try {
-      const reply = await nc.request('kam.bench.floor.account.get', enc.encode(JSON.stringify({ workspaceId, id })), { timeout: 3000 });
+      const reply = await nc.request(
+        'kam.bench.floor.account.get',
+        enc.encode(JSON.stringify({ workspaceId, id })),
+        { timeout: 3000 },
+      );
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(reply.data);
     } catch {

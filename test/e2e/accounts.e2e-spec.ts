@@ -136,6 +136,38 @@ describe('key accounts through the whole path', () => {
         .expect(403);
     });
 
+    it('a group leader creates an account for a member of their team and sees it whole', async () => {
+      const res = await api()
+        .post('/api/v1/accounts')
+        .set('Authorization', `Bearer ${tokens.leader1}`)
+        .send(
+          newAccount({
+            ownerId: f.members.am2.id,
+            annualPurchase: { amountMinor: 120000000, currency: 'CNY' },
+          }),
+        )
+        .expect(201);
+      expect(res.body).toMatchObject({ ownerId: f.members.am2.id, version: 1, redacted: [] });
+      expect(res.body.annualPurchase).toEqual({ amountMinor: 120000000, currency: 'CNY' });
+      expect(res.headers.etag).toBe('"1"');
+      const upd = await api()
+        .patch(`/api/v1/accounts/${res.body.id}`)
+        .set('Authorization', `Bearer ${tokens.leader1}`)
+        .set('If-Match', '"1"')
+        .send({ region: '华东' })
+        .expect(200);
+      expect(upd.body).toMatchObject({ id: res.body.id, version: 2, region: '华东', redacted: [] });
+    });
+
+    it('money must be one object, not a list', async () => {
+      const res = await api()
+        .post('/api/v1/accounts')
+        .set('Authorization', `Bearer ${tokens.am1}`)
+        .send(newAccount({ annualPurchase: [] }))
+        .expect(400);
+      expect(res.body.errors[0].field).toBe('annualPurchase');
+    });
+
     it('a market researcher creates prospects only', async () => {
       await api()
         .post('/api/v1/accounts')

@@ -26,7 +26,12 @@ describe('account-management killed with kill -9', () => {
       .set('Authorization', `Bearer ${token}`)
       .set('Idempotency-Key', key)
       .timeout(10000)
-      .send({ crmCompanyId, name: `故障测试客户 ${crmCompanyId.slice(-6)}`, tier: 'silver', category: 'industry' });
+      .send({
+        crmCompanyId,
+        name: `故障测试客户 ${crmCompanyId.slice(-6)}`,
+        tier: 'silver',
+        category: 'industry',
+      });
 
   it('answers 503 within 5 s while it is down, recovers after a restart, and loses no acknowledged create', async () => {
     const acknowledged = new Map<string, string>(); // crmCompanyId → account id
@@ -50,7 +55,10 @@ describe('account-management killed with kill -9', () => {
     await system.kill('account-management');
     const killedAt = Date.now();
     statuses = [];
-    const res = await request(system.baseUrl).get(`/api/v1/accounts/${f.accounts.am1Own}`).set('Authorization', `Bearer ${token}`).timeout(10000);
+    const res = await request(system.baseUrl)
+      .get(`/api/v1/accounts/${f.accounts.am1Own}`)
+      .set('Authorization', `Bearer ${token}`)
+      .timeout(10000);
     const answeredIn = Date.now() - killedAt;
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('service_unavailable');
@@ -65,7 +73,9 @@ describe('account-management killed with kill -9', () => {
     const restartedAt = Date.now();
     let ok = false;
     while (!ok && Date.now() - restartedAt < 30000) {
-      const r = await request(system.baseUrl).get(`/api/v1/accounts/${f.accounts.am1Own}`).set('Authorization', `Bearer ${token}`);
+      const r = await request(system.baseUrl)
+        .get(`/api/v1/accounts/${f.accounts.am1Own}`)
+        .set('Authorization', `Bearer ${token}`);
       ok = r.status === 200;
       if (!ok) {
         expect([503]).toContain(r.status);

@@ -23,14 +23,17 @@ describe('gateway configuration: how user tokens are verified', () => {
       'both a secret and a JWKS URL',
       { KAM_JWT_SECRET: SECRET_32, KAM_JWKS_URL: 'https://sso.example.com/jwks' },
     ],
-  ])('the gateway starts with %s', (_name, over) => {
-    const config = validateGatewayConfig({ ...DB, ...over });
-    expect(config.KAM_JWT_SECRET).toBe(over.KAM_JWT_SECRET);
-    expect(config.KAM_JWKS_URL).toBe(over.KAM_JWKS_URL);
-    expect(config.KAM_HTTP_PORT).toBe(3000);
-    expect(config.KAM_HTTP_HOST).toBe('127.0.0.1');
-    expect(config.KAM_DEV_AUTH).toBe(false);
-  });
+  ] as [string, { KAM_JWT_SECRET?: string; KAM_JWKS_URL?: string }][])(
+    'the gateway starts with %s',
+    (_name, over) => {
+      const config = validateGatewayConfig({ ...DB, ...over });
+      expect(config.KAM_JWT_SECRET).toBe(over.KAM_JWT_SECRET);
+      expect(config.KAM_JWKS_URL).toBe(over.KAM_JWKS_URL);
+      expect(config.KAM_HTTP_PORT).toBe(3000);
+      expect(config.KAM_HTTP_HOST).toBe('127.0.0.1');
+      expect(config.KAM_DEV_AUTH).toBe(false);
+    },
+  );
 
   it.each([
     [

@@ -7,21 +7,29 @@ export type GatewayConfig = ReturnType<typeof loadConfig<typeof gatewaySchema>>;
 
 /** Reads and validates the gateway's variables; a user-token verifier must be configured. */
 export function validateGatewayConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const config = loadConfig(gatewaySchema, source);
+  // The token settings are checked beside the schema, and every problem is reported at once.
   const problems: string[] = [];
-  if (!config.KAM_JWT_SECRET && !config.KAM_JWKS_URL)
+  const secret = source.KAM_JWT_SECRET || undefined;
+  const jwks = source.KAM_JWKS_URL || undefined;
+  if (!secret && !jwks)
     problems.push('KAM_JWT_SECRET or KAM_JWKS_URL is required (how user tokens are verified)');
-  if (config.KAM_JWT_SECRET && config.KAM_JWT_SECRET.length < 32)
-    problems.push('KAM_JWT_SECRET must be at least 32 characters long');
-  if (config.KAM_JWKS_URL) {
+  if (secret && secret.length < 32) problems.push('KAM_JWT_SECRET must be at least 32 characters long');
+  if (jwks) {
     try {
-      const u = new URL(config.KAM_JWKS_URL);
+      const u = new URL(jwks);
       if (!['http:', 'https:'].includes(u.protocol)) problems.push('KAM_JWKS_URL must be an http(s) URL');
     } catch {
       problems.push('KAM_JWKS_URL is not a valid URL');
     }
   }
-  if (problems.length) throw new ConfigError(problems);
+  let config: GatewayConfig | undefined;
+  try {
+    config = loadConfig(gatewaySchema, source);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.unshift(...e.problems);
+  }
+  if (problems.length || !config) throw new ConfigError(problems);
   return config;
 }
 

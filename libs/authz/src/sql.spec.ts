@@ -1,6 +1,15 @@
 import { Role } from '@app/contracts';
 import { defineAbilityFor } from './ability';
-import { accessibleWhere, arrayColumn, column, FieldMap, SqlCondition, via } from './sql';
+import {
+  accessibleWhere,
+  accessibleWherePositional,
+  arrayColumn,
+  column,
+  FieldMap,
+  PositionalSqlCondition,
+  SqlCondition,
+  via,
+} from './sql';
 import { Action } from './subjects';
 
 /** The same shape as the account service's map over `accounts a`. */
@@ -168,5 +177,50 @@ describe('which accounts a list query may return (record-level rules pushed into
     expect(() => accessibleWhere(abilityOf(['group_leader']), 'read', 'Account', withoutTeam)).toThrow(
       'authz: condition field "ownerTeamId" has no SQL mapping',
     );
+  });
+});
+
+describe('the same rules for a raw query with numbered parameters ($1, $2, …)', () => {
+  it.each([
+    ['a security officer reads no account at all', ['security_officer'], 2, null],
+    ['a director reads every account', ['director'], 2, { sql: 'TRUE', values: [] }],
+    [
+      'an account manager sees the accounts they own, numbered after the id and workspace',
+      ['account_manager'],
+      2,
+      { sql: '((a.owner_id = $3))', values: [ME] },
+    ],
+    [
+      'a group leader sees their own and their team’s accounts, numbered from $1 when the query has none',
+      ['group_leader'],
+      0,
+      {
+        sql: '((a.owner_id = $1) OR (a.owner_id IN (SELECT m.id FROM members m WHERE m.team_id = ANY($2))))',
+        values: [ME, [LED_TEAM]],
+      },
+    ],
+    [
+      'a customer service agent sees their service team’s accounts',
+      ['customer_service'],
+      5,
+      { sql: '((a.service_team_id = ANY($6)))', values: [[SERVICE_TEAM]] },
+    ],
+    [
+      'an assistant who is also an account manager sees assisted and owned accounts',
+      ['assistant_account_manager', 'account_manager'],
+      1,
+      { sql: '((a.owner_id = $2) OR ($3 = ANY(a.assistant_ids)))', values: [ME, ME] },
+    ],
+  ] as [string, Role[], number, PositionalSqlCondition | null][])('%s', (_name, roles, offset, expected) => {
+    expect(accessibleWherePositional(abilityOf(roles), 'read', 'Account', FIELDS, offset)).toEqual(expected);
+  });
+
+  it('a customer service agent in no team matches nothing and adds no parameter', () => {
+    expect(
+      accessibleWherePositional(abilityOf(['customer_service'], []), 'read', 'Account', FIELDS, 2),
+    ).toEqual({
+      sql: '((FALSE))',
+      values: [],
+    });
   });
 });

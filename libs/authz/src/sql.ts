@@ -63,7 +63,14 @@ class Compiler {
     for (const [key, value] of Object.entries(query)) {
       if (key === '$and' || key === '$or') {
         const subs = (value as MongoQuery[]).map((q) => `(${this.compile(q)})`);
-        parts.push(subs.length ? `(${subs.join(key === '$and' ? ' AND ' : ' OR ')})` : 'TRUE');
+        // An empty $and matches everything; an empty $or matches nothing.
+        parts.push(
+          subs.length
+            ? `(${subs.join(key === '$and' ? ' AND ' : ' OR ')})`
+            : key === '$and'
+              ? 'TRUE'
+              : 'FALSE',
+        );
         continue;
       }
       if (key === '$nor') {

@@ -30,7 +30,7 @@ export const env = {
     return {
       description,
       parse: (raw, name) => {
-        const value = raw === undefined || raw === '' ? opts.default : raw;
+        const value = raw === undefined || raw.trim() === '' ? opts.default : raw;
         const v = required(value, name);
         if (opts.minLength && v.length < opts.minLength)
           throw new Invalid(`${name} must be at least ${opts.minLength} characters long`);
@@ -45,7 +45,7 @@ export const env = {
     return {
       description,
       parse: (raw, name) => {
-        const v = required(raw === undefined || raw === '' ? opts.default : raw, name);
+        const v = required(raw === undefined || raw.trim() === '' ? opts.default : raw, name);
         let u: URL;
         try {
           u = new URL(v);
@@ -62,7 +62,7 @@ export const env = {
     return {
       description,
       parse: (raw, name) => {
-        if ((raw === undefined || raw === '') && opts.default !== undefined) return opts.default;
+        if ((raw === undefined || raw.trim() === '') && opts.default !== undefined) return opts.default;
         const v = required(raw, name);
         if (!/^-?\d+$/.test(v)) throw new Invalid(`${name} must be a whole number, got "${v}"`);
         const n = Number(v);

@@ -84,15 +84,17 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private async handle(subject: string, handler: Handler, msg: Msg): Promise<void> {
     let reply: Reply;
+    let requestId: string | undefined;
     try {
       const env = decode<Envelope>(msg.data);
       if (!isActor(env?.actor)) throw new KamError('unauthenticated');
+      requestId = env.actor.requestId;
       reply = { ok: true, data: (await handler(env.data, env.actor)) ?? null };
     } catch (e) {
       if (e instanceof KamError) {
         reply = { ok: false, error: e.toRemote() };
       } else {
-        this.logger.error({ msg: `handler for ${subject} failed`, err: e });
+        this.logger.error({ msg: `handler for ${subject} failed`, requestId, err: e });
         reply = { ok: false, error: new KamError('internal_error').toRemote() };
       }
     }

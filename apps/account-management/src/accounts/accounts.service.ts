@@ -14,7 +14,14 @@ import {
   UpdateAccountDto,
   validationError,
 } from '@app/contracts';
-import { accessibleWhere, accessibleWherePositional, AccountSubject, KamAbility, redact, subject } from '@app/authz';
+import {
+  accessibleWhere,
+  accessibleWherePositional,
+  AccountSubject,
+  KamAbility,
+  redact,
+  subject,
+} from '@app/authz';
 import { addToOutbox, OutboxRelay } from '@app/messaging';
 import { applyOnce, decodeCursor, encodeCursor } from '@app/persistence';
 import { ActorContextService, ResolvedActor } from '../organisation/actor-context.service';
@@ -168,8 +175,9 @@ export class AccountsService {
       },
     );
     this.relay.kick();
-    // Redaction is applied per caller, also on a replayed response.
-    return redact(resolved.ability, 'Account', result, result);
+    // Redaction is applied per caller, also on a replayed response, against the row as it is now.
+    const current = await this.loadRow(this.ds.manager, actor.workspaceId, result.id);
+    return redact(resolved.ability, 'Account', result, toSubject(current));
   }
 
   async update(
@@ -180,7 +188,7 @@ export class AccountsService {
   ): Promise<AccountView> {
     const resolved = await this.actors.resolve(actor);
     const { ability } = resolved;
-    const view = await this.ds.transaction(async (m) => {
+    const updated = await this.ds.transaction(async (m) => {
       const current = await this.loadRow(m, actor.workspaceId, id, true, ability);
       this.authorize(resolved, 'update', toSubject(current));
       if (current.version !== expectedVersion)
@@ -253,7 +261,7 @@ export class AccountsService {
         set('currency', changes.annualPurchase.currency);
         changed.push('annualPurchase');
       }
-      if (changed.length === 0) return toView(current);
+      if (changed.length === 0) return current;
       await m.query(
         `UPDATE accounts SET ${sets.join(', ')}, version = version + 1, updated_at = now()
          WHERE id = $1 AND workspace_id = $2`,
@@ -266,10 +274,10 @@ export class AccountsService {
         requestId: actor.requestId,
         payload: { accountId: id, workspaceId: actor.workspaceId, version: row.version, changed },
       });
-      return toView(row);
+      return row;
     });
     this.relay.kick();
-    return redact(ability, 'Account', view, view);
+    return this.present(ability, updated);
   }
 
   private authorize(resolved: ResolvedActor, action: 'create' | 'update', s: AccountSubject): void {

@@ -3,12 +3,13 @@ import { KamError } from '@app/contracts';
 /** Reads the row version from If-Match: `"3"`, `W/"3"` or `3`. Missing is 428; malformed is 400. */
 export function versionFromIfMatch(header: string | undefined): number {
   if (header === undefined || header.trim() === '') throw new KamError('precondition_required');
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!m || Number(m[1]) < 1)
+  const m = /^\s*(?:W\/)?(?:"(\d{1,9})"|(\d{1,9}))\s*$/.exec(header);
+  const version = m ? Number(m[1] ?? m[2]) : 0;
+  if (!m || version < 1)
     throw new KamError('validation_failed', { fields: 'If-Match' }, [
       { field: 'If-Match', message: 'If-Match must be the record version, e.g. "3"' },
     ]);
-  return Number(m[1]);
+  return version;
 }
 
 export function etagOf(version: number): string {

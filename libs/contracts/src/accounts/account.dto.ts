@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -105,6 +106,7 @@ export class CreateAccountDto {
 
   @ApiPropertyOptional({ type: MoneyDto, description: 'Annual purchase (financial field)' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => MoneyDto)
   annualPurchase?: MoneyDto;
@@ -171,6 +173,7 @@ export class UpdateAccountDto {
 
   @ApiPropertyOptional({ type: MoneyDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => MoneyDto)
   annualPurchase?: MoneyDto;
@@ -233,6 +236,7 @@ export class CreateAccountRequest {
   @Length(1, 200)
   idempotencyKey?: string;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => CreateAccountDto)
   account: CreateAccountDto;
@@ -246,12 +250,14 @@ export class UpdateAccountRequest {
   @Min(1)
   expectedVersion: number;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => UpdateAccountDto)
   changes: UpdateAccountDto;
 }
 
 export class ListAccountsRequest {
+  @IsObject()
   @ValidateNested()
   @Type(() => ListAccountsQuery)
   query: ListAccountsQuery;
