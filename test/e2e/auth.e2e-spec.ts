@@ -7,6 +7,8 @@ import { adminUrl } from '../support/env';
 import { expectProblem } from '../support/e2e-helpers';
 
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+/** The secret part of an API key `kam_<32 hex id>_<base64url secret>` (the secret itself may contain `_`). */
+const secretOf = (key: string) => /^kam_[0-9a-f]{32}_(.+)$/.exec(key)?.[1] ?? '';
 
 /** Who may call the gateway, and how it says no (DESIGN §6: JWT, API keys, problem+json). */
 describe('signing in to the key-account API', () => {
@@ -113,6 +115,30 @@ describe('signing in to the key-account API', () => {
       expectProblem(await listAccounts(`Bearer ${tokens.security}`), 403, 'forbidden');
     });
 
+    it("a departed member's token is refused by the account service", async () => {
+      const departed = await memberToken(system.jwtSecret, f, 'departed');
+      expectProblem(await listAccounts(`Bearer ${departed}`), 401, 'member_departed');
+    });
+
+    it("a departed admin's token no longer manages API keys or opens the job console", async () => {
+      const gone = await createWorkspace(system.env);
+      await withDb(adminUrl(system.env), (db) =>
+        db.query(`UPDATE account_management.members SET status = 'departed' WHERE id = $1`, [
+          gone.members.admin.id,
+        ]),
+      );
+      const token = await memberToken(system.jwtSecret, gone, 'admin');
+      expectProblem(
+        await api()
+          .post('/api/v1/admin/api-keys')
+          .set('Authorization', `Bearer ${token}`)
+          .send({ name: 'after leaving', roles: ['director'] }),
+        401,
+        'member_departed',
+      );
+      expectProblem(await api().get(`/admin/queues?token=${token}`).redirects(0), 401, 'member_departed');
+    });
+
     it('the refusal is in the caller language', async () => {
       const zh = await api().get('/api/v1/accounts').set('Accept-Language', 'zh-CN').expect(401);
       const en = await api().get('/api/v1/accounts').set('Accept-Language', 'en').expect(401);
@@ -192,7 +218,8 @@ describe('signing in to the key-account API', () => {
       expect(list.body.map((k: { id: string }) => k.id)).toEqual(
         expect.arrayContaining([keyId, res.body.view.id]),
       );
-      expect(list.text).not.toContain(res.body.key.split('_').pop());
+      expect(secretOf(res.body.key)).toHaveLength(43);
+      expect(list.text).not.toContain(secretOf(res.body.key));
     });
 
     it("an executive key lists the accounts of its own workspace and none of another's", async () => {
@@ -216,8 +243,8 @@ describe('signing in to the key-account API', () => {
     });
 
     it('the database keeps no plain key and no plain secret', async () => {
-      const secret = key.split('_').pop() as string;
-      expect(secret.length).toBeGreaterThanOrEqual(43);
+      const secret = secretOf(key);
+      expect(secret).toHaveLength(43);
       const rows = await withDb(adminUrl(system.env), (db) =>
         db.query(`SELECT * FROM gateway.api_keys WHERE id = $1`, [keyId]),
       );

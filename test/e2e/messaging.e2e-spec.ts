@@ -96,6 +96,14 @@ class DuplicateConsumer {
 }
 
 @Injectable()
+class SharedConsumer {
+  @EventHandler(event('shared.>'), 'shared')
+  async onEvent(e: DomainEvent, m: EntityManager): Promise<void> {
+    await record(m, 'shared', e, attempt(e.id));
+  }
+}
+
+@Injectable()
 class FlakyConsumer {
   /** Writes, then fails on the first attempt (a downstream system is briefly down), succeeds afterwards. */
   @EventHandler(event('flaky.>'), 'flaky')
@@ -372,6 +380,20 @@ describe('domain events: transactional outbox, JetStream, durable idempotent con
     for (const id of ids) expect(await inboxRows(ds, 'downtime', id)).toBe(1);
   });
 
+  it('two replicas of a consuming service share its durable consumer and handle each event once', async () => {
+    await startApp({ serviceName: SERVICE, events: true, providers: [SharedConsumer] });
+    await startApp({ serviceName: SERVICE, events: true, providers: [SharedConsumer] });
+    const ids = await writeEvents(ds, event('shared.revisit.due'), 40);
+    producer.get(OutboxRelay).kick();
+
+    await until('the forty events to be handled', async () => (await handledRows(ds, ids)).length >= 40);
+    await consumerSettled('shared');
+
+    expect(ids.map((id) => attempts.get(id))).toEqual(ids.map(() => 1));
+    expect(new Set((await handledRows(ds, ids)).map((r) => r.event_id)).size).toBe(40);
+    expect(await handledRows(ds, ids)).toHaveLength(40);
+  });
+
   it('the same event delivered twice (two stream messages, one event id) runs the handler once', async () => {
     const e = rawEvent(event('duplicate.account.updated'), { tier: 'gold' });
     // Different message ids, so JetStream's own de-duplication does not catch it: only the inbox can.
@@ -535,8 +557,26 @@ describe('request-reply between services', () => {
     expect(err).toBeInstanceOf(KamError);
     expect((err as KamError).code).toBe('internal_error');
     expect((err as KamError).status).toBe(500);
-    expect(JSON.stringify(err)).not.toContain('secret_column');
+    const { message, params, errors } = err as KamError;
+    expect(JSON.stringify({ message, params, errors })).not.toContain('secret_column');
   });
+
+  /** Sends `bad` as the envelope's actor and returns the error code and status the caller got. */
+  async function refusal(bad: Actor): Promise<{ code: string; status: number } | 'handled'> {
+    if (typeof bad.requestId !== 'string') {
+      // The client puts the request id in a header; send this one raw so only the envelope is at fault.
+      const msg = await nc.request(rpc('guarded'), encode({ actor: bad, data: {} }), { timeout: 3000 });
+      const reply = decode<Reply>(msg.data);
+      return reply.ok ? 'handled' : { code: reply.error.code, status: reply.error.status };
+    }
+    try {
+      await client.request(rpc('guarded'), bad, {});
+      return 'handled';
+    } catch (e) {
+      expect(e).toBeInstanceOf(KamError);
+      return { code: (e as KamError).code, status: (e as KamError).status };
+    }
+  }
 
   it.each<[string, Partial<Actor>]>([
     ['an unknown role', { roles: ['superuser'] as unknown as Actor['roles'] }],
@@ -546,19 +586,16 @@ describe('request-reply between services', () => {
     ['no request id', { requestId: undefined }],
   ])('a request whose actor has %s is refused as unauthenticated', async (_what, over) => {
     const before = guardedCalls;
-    const bad = { ...actor(), ...over } as Actor;
-    // The client puts the request id in a header; keep it a string so only the envelope is at fault.
-    if (bad.requestId === undefined) {
-      const reply = decode<Reply>(
-        (await nc.request(rpc('guarded'), encode({ actor: { ...bad }, data: {} }), { timeout: 3000 })).data,
-      );
-      expect(reply).toMatchObject({ ok: false, error: { code: 'unauthenticated', status: 401 } });
-    } else {
-      const err = await client.request(rpc('guarded'), bad, {}).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(KamError);
-      expect((err as KamError).code).toBe('unauthenticated');
-      expect((err as KamError).status).toBe(401);
-    }
+    expect(await refusal({ ...actor(), ...over } as Actor)).toEqual({ code: 'unauthenticated', status: 401 });
+    expect(guardedCalls).toBe(before);
+  });
+
+  it.each<[string, Partial<Actor>]>([
+    ['an empty workspace id', { workspaceId: '' }],
+    ['an empty member id', { memberId: '' }],
+  ])('a request whose actor has %s is refused as unauthenticated', async (_what, over) => {
+    const before = guardedCalls;
+    expect(await refusal({ ...actor(), ...over } as Actor)).toEqual({ code: 'unauthenticated', status: 401 });
     expect(guardedCalls).toBe(before);
   });
 

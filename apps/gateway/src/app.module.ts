@@ -4,7 +4,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { MessagingModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { JobsModule, QueueName } from '@app/jobs';
-import { loggerParams } from '@app/observability';
+import { existingLoggerParams } from '@app/observability';
+import type { Logger as PinoInstance } from 'pino';
 import { APP_NAME, GATEWAY_CONFIG, GatewayConfig, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { AuthGuard } from './auth/auth.guard';
@@ -20,11 +21,11 @@ import { ProblemFilter } from './problem/problem.filter';
 
 @Module({})
 export class GatewayModule {
-  static register(config: GatewayConfig): DynamicModule {
+  static register(config: GatewayConfig, logger: PinoInstance): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        LoggerModule.forRoot(loggerParams(APP_NAME, config.KAM_LOG_LEVEL)),
+        LoggerModule.forRoot(existingLoggerParams(logger)),
         PersistenceModule.forRoot({
           url: config.KAM_DATABASE_URL,
           schema: SCHEMA,

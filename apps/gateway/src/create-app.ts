@@ -4,8 +4,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { KamError } from '@app/contracts';
+import { createLogger, httpLoggerOptions } from '@app/observability';
+import { pinoHttp } from 'pino-http';
 import { GatewayModule } from './app.module';
-import { GatewayConfig } from './config';
+import { APP_NAME, GatewayConfig } from './config';
 import { Authenticator } from './auth/authenticator.service';
 import { jobConsole, JOB_CONSOLE_PATH } from './admin/job-console';
 import { localeOf } from './problem/locale';
@@ -15,14 +17,19 @@ import { toKamError } from './problem/problem.filter';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export async function createApp(config: GatewayConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), {
+  const logger = createLogger(APP_NAME, config.KAM_LOG_LEVEL);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, logger), {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // Exit with code 0 after a clean shutdown on SIGTERM/SIGINT.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+
+  // The request logger comes first, so every request (job console and refused bodies too) is logged with its id.
+  app.use(pinoHttp(httpLoggerOptions(logger)));
 
   const problem = (req: Request, res: Response, e: unknown) =>
     sendProblem(

@@ -15,13 +15,18 @@ import { RPC_HANDLER } from './rpc-handler.decorator';
 
 type Handler = (data: unknown, actor: Actor) => unknown;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function isActor(a: unknown): a is Actor {
   const x = a as Actor;
   return (
     !!x &&
     typeof x.workspaceId === 'string' &&
+    UUID.test(x.workspaceId) &&
     typeof x.memberId === 'string' &&
+    x.memberId.length > 0 &&
     typeof x.requestId === 'string' &&
+    x.requestId.length > 0 &&
     Array.isArray(x.roles) &&
     x.roles.every(isRole)
   );

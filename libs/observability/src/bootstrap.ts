@@ -13,7 +13,7 @@ export async function bootstrapService(
   try {
     const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
     app.useLogger(app.get(Logger));
-    app.enableShutdownHooks();
+    app.enableShutdownHooks(undefined, { useProcessExit: true });
     await app.init();
     app.get(Logger).log(`${name} ready (pid ${process.pid})`);
     return app;

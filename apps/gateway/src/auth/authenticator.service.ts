@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { Actor, KamError } from '@app/contracts';
+import { Actor, KamError, MemberAuthCheckReply, SUBJECTS } from '@app/contracts';
+import { RpcClient } from '@app/messaging';
 import { TokenService } from './token.service';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { localeOf } from '../problem/locale';
@@ -9,9 +10,13 @@ import { localeOf } from '../problem/locale';
 /** Turns a request's credentials into the actor envelope (DESIGN §3), or a 401. */
 @Injectable()
 export class Authenticator {
+  /** Member status answers: fresh for 2 s; used for up to 5 min when account-management cannot answer. */
+  private readonly status = new Map<string, { active: boolean; at: number }>();
+
   constructor(
     private readonly tokens: TokenService,
     private readonly apiKeys: ApiKeysService,
+    private readonly rpc: RpcClient,
   ) {}
 
   async authenticate(req: Request, bearerOverride?: string): Promise<Actor> {
@@ -38,7 +43,7 @@ export class Authenticator {
     }
     if (!token) throw new KamError('unauthenticated');
     const claims = await this.tokens.verify(token);
-    return {
+    const actor: Actor = {
       workspaceId: claims.workspaceId,
       memberId: claims.sub,
       roles: claims.roles,
@@ -46,6 +51,32 @@ export class Authenticator {
       locale,
       kind: 'user',
     };
+    if (!(await this.isActive(actor))) throw new KamError('member_departed');
+    return actor;
+  }
+
+  /** A departed member's tokens are refused here too, not only by the services that own records. */
+  private async isActive(actor: Actor): Promise<boolean> {
+    const key = `${actor.workspaceId}|${actor.memberId}`;
+    const now = Date.now();
+    const known = this.status.get(key);
+    if (known && now - known.at < 2000) return known.active;
+    try {
+      const reply = await this.rpc.request<MemberAuthCheckReply>(
+        SUBJECTS.accounts.memberAuthCheck,
+        actor,
+        {},
+        { timeoutMs: 1500 },
+      );
+      if (this.status.size >= 10_000) this.status.clear();
+      this.status.set(key, { active: reply.active, at: now });
+      return reply.active;
+    } catch (e) {
+      // While account-management is down, a recent answer stands (up to 5 minutes).
+      if (known && e instanceof KamError && e.code === 'service_unavailable' && now - known.at < 300_000)
+        return known.active;
+      throw e;
+    }
   }
 }
 
