@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { MessagingModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { JobsModule, QueueName } from '@app/jobs';
 import { SERVICES } from '@app/contracts';
-import { loggerParams } from '@app/observability';
 import { AccountManagementConfig, APP_NAME, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { ActorContextService } from './organisation/actor-context.service';
@@ -18,7 +16,6 @@ import { WorkspaceSchedulesService } from './jobs/workspace-schedules.service';
 export function appModule(config: AccountManagementConfig) {
   @Module({
     imports: [
-      LoggerModule.forRoot(loggerParams(APP_NAME, config.KAM_LOG_LEVEL)),
       PersistenceModule.forRoot({
         url: config.KAM_DATABASE_URL,
         schema: SCHEMA,

@@ -3,4 +3,5 @@ import { bootstrapService } from '@app/observability';
 import { APP_NAME, loadAccountManagementConfig } from './config';
 import { appModule } from './app.module';
 
-void bootstrapService(APP_NAME, appModule(loadAccountManagementConfig()));
+const config = loadAccountManagementConfig();
+void bootstrapService(APP_NAME, appModule(config), config.KAM_LOG_LEVEL);

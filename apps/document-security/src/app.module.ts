@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { MessagingModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { JobsModule, QueueName } from '@app/jobs';
 import { SERVICES } from '@app/contracts';
-import { loggerParams } from '@app/observability';
 import { APP_NAME, DocumentSecurityConfig, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { SystemHandler } from './system/system.handler';
@@ -12,7 +10,6 @@ import { SystemHandler } from './system/system.handler';
 export function appModule(config: DocumentSecurityConfig) {
   @Module({
     imports: [
-      LoggerModule.forRoot(loggerParams(APP_NAME, config.KAM_LOG_LEVEL)),
       PersistenceModule.forRoot({
         url: config.KAM_DATABASE_URL,
         schema: SCHEMA,

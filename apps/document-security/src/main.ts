@@ -3,4 +3,5 @@ import { bootstrapService } from '@app/observability';
 import { APP_NAME, loadDocumentSecurityConfig } from './config';
 import { appModule } from './app.module';
 
-void bootstrapService(APP_NAME, appModule(loadDocumentSecurityConfig()));
+const config = loadDocumentSecurityConfig();
+void bootstrapService(APP_NAME, appModule(config), config.KAM_LOG_LEVEL);

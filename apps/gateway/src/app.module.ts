@@ -1,11 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import { MessagingModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { JobsModule, QueueName } from '@app/jobs';
-import { existingLoggerParams } from '@app/observability';
-import type { Logger as PinoInstance } from 'pino';
 import { APP_NAME, GATEWAY_CONFIG, GatewayConfig, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { AuthGuard } from './auth/auth.guard';
@@ -21,11 +18,10 @@ import { ProblemFilter } from './problem/problem.filter';
 
 @Module({})
 export class GatewayModule {
-  static register(config: GatewayConfig, logger: PinoInstance): DynamicModule {
+  static register(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        LoggerModule.forRoot(existingLoggerParams(logger)),
         PersistenceModule.forRoot({
           url: config.KAM_DATABASE_URL,
           schema: SCHEMA,

@@ -2,10 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
-import { Logger } from 'nestjs-pino';
 import { KamError } from '@app/contracts';
-import { createLogger, httpLoggerOptions } from '@app/observability';
-import { pinoHttp } from 'pino-http';
+import { createLogger, PinoNestLogger, requestLogger } from '@app/observability';
 import { GatewayModule } from './app.module';
 import { APP_NAME, GatewayConfig } from './config';
 import { Authenticator } from './auth/authenticator.service';
@@ -18,18 +16,20 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export async function createApp(config: GatewayConfig): Promise<NestExpressApplication> {
   const logger = createLogger(APP_NAME, config.KAM_LOG_LEVEL);
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, logger), {
-    bufferLogs: true,
+  const nestLogger = new PinoNestLogger(logger);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), {
+    logger: nestLogger,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
   // Exit with code 0 after a clean shutdown on SIGTERM/SIGINT.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   app.disable('x-powered-by');
+  // Our ETags are row versions, set by the handlers; no hashing of every body.
+  app.set('etag', false);
   app.set('query parser', 'simple');
 
   // The request logger comes first, so every request (job console and refused bodies too) is logged with its id.
-  app.use(pinoHttp(httpLoggerOptions(logger)));
+  app.use(requestLogger(logger));
 
   const problem = (req: Request, res: Response, e: unknown) =>
     sendProblem(
@@ -82,7 +82,7 @@ export async function createApp(config: GatewayConfig): Promise<NestExpressAppli
   const server = app.getHttpServer();
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  app.get(Logger).log('gateway ready');
+  nestLogger.log('gateway ready', 'bootstrap');
   // Close the console's Redis connections on shutdown.
   const close = app.close.bind(app);
   app.close = async () => {

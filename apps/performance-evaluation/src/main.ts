@@ -3,4 +3,5 @@ import { bootstrapService } from '@app/observability';
 import { APP_NAME, loadPerformanceConfig } from './config';
 import { appModule } from './app.module';
 
-void bootstrapService(APP_NAME, appModule(loadPerformanceConfig()));
+const config = loadPerformanceConfig();
+void bootstrapService(APP_NAME, appModule(config), config.KAM_LOG_LEVEL);

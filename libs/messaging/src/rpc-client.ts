@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode as NatsErrorCode, headers as natsHeaders, NatsError } from 'nats';
+import { ErrorCode as NatsErrorCode, NatsError } from 'nats';
 import { Actor, Envelope, KamError, Reply, SERVICES, serviceOfSubject } from '@app/contracts';
 import { NatsConnectionService } from './nats-connection';
 import { MESSAGING_OPTIONS, MessagingOptions } from './tokens';
@@ -26,13 +26,11 @@ export class RpcClient {
     const serviceName = service ? SERVICES[service].name : subject;
     const nc = this.nats.current ?? (await this.nats.connection());
     const envelope: Envelope = { actor, data };
-    const h = natsHeaders();
-    h.set('kam-request-id', actor.requestId);
     let raw;
     try {
       raw = await nc.request(subject, encode(envelope), {
+        // The request id travels in the envelope; no NATS headers, they cost more than they add here.
         timeout: opts.timeoutMs ?? this.options.requestTimeoutMs,
-        headers: h,
       });
     } catch (e) {
       const code = (e as NatsError).code;

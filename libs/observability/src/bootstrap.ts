@@ -1,6 +1,6 @@
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
+import { createLogger, PinoNestLogger } from './logging';
 
 /**
  * Starts a NATS service (no HTTP): logs through pino, stops gracefully on SIGTERM/SIGINT (drains NATS,
@@ -9,13 +9,14 @@ import { Logger } from 'nestjs-pino';
 export async function bootstrapService(
   name: string,
   module: Type<unknown>,
+  logLevel: string,
 ): Promise<INestApplicationContext> {
   try {
-    const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
-    app.useLogger(app.get(Logger));
+    const logger = new PinoNestLogger(createLogger(name, logLevel));
+    const app = await NestFactory.createApplicationContext(module, { logger });
     app.enableShutdownHooks(undefined, { useProcessExit: true });
     await app.init();
-    app.get(Logger).log(`${name} ready (pid ${process.pid})`);
+    logger.log(`${name} ready (pid ${process.pid})`, 'bootstrap');
     return app;
   } catch (e) {
     process.stderr.write(`[${name}] failed to start: ${(e as Error).stack ?? String(e)}\n`);
