@@ -84,8 +84,9 @@ const all = (actions: CrudAction[], relations: Relation[] = RELATIONS) =>
 const ALLOWED: Record<Role, string[]> = {
   director: all(ACTIONS),
   deputy_director: all(ACTIONS),
-  group_leader: all(ACTIONS, ['own', 'team']),
-  account_manager: all(ACTIONS, ['own']),
+  // Key accounts are never deleted by their managers: no customer is lost (only the director and deputy may).
+  group_leader: all(['create', 'read', 'update'], ['own', 'team']),
+  account_manager: all(['create', 'read', 'update'], ['own']),
   assistant_account_manager: all(['read', 'update'], ['assisted']),
   customer_service: all(['read'], ['service']),
   // Creating is limited to prospects; these accounts are active (prospects are checked below).
@@ -195,9 +196,9 @@ describe('who may do what with a key account (DESIGN §4)', () => {
       false,
     ],
     [
-      'an account manager who also does customer service can still delete an account they own',
+      'an account manager who also does customer service can still update an account they own',
       ['account_manager', 'customer_service'],
-      'delete',
+      'update',
       'own',
       true,
     ],

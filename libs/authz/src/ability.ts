@@ -1,8 +1,8 @@
 import { AbilityBuilder, createMongoAbility, ForcedSubject, MongoAbility, MongoQuery } from '@casl/ability';
 import { Actor, Role } from '@app/contracts';
-import { AccountSubject, Action, ACCOUNT_BASIC_FIELDS, SubjectName } from './subjects';
+import { AccountSubject, Action, ACCOUNT_BASIC_FIELDS, CONTACT_BASIC_FIELDS, RecordSubject, SubjectName } from './subjects';
 
-export type KamSubject = SubjectName | (AccountSubject & ForcedSubject<'Account'>);
+export type KamSubject = SubjectName | { [K in RecordSubject]: AccountSubject & ForcedSubject<K> }[RecordSubject];
 export type KamAbility = MongoAbility<[Action, KamSubject], MongoQuery>;
 
 /** What the owning service knows about the actor beyond the token: their teams. */
@@ -17,46 +17,89 @@ export interface ActorContext {
 type Builder = AbilityBuilder<KamAbility>;
 type RuleSet = (b: Builder, ctx: ActorContext) => void;
 
-const basic = [...ACCOUNT_BASIC_FIELDS];
+const accountBasic = [...ACCOUNT_BASIC_FIELDS];
+const contactBasic = [...CONTACT_BASIC_FIELDS];
+/** Records that hang off an account and follow its access: the archive. */
+const ARCHIVE: RecordSubject[] = ['Contact', 'CommunicationRecord', 'AccountPlan'];
+const ORG: ('Member' | 'Team')[] = ['Member', 'Team'];
+
+const everyoneReadsOrg: RuleSet = ({ can }) => {
+  can('read', ORG);
+  can('read', 'Settings');
+};
 
 /**
  * The role table of DESIGN §4, one entry per role. A member with several roles gets the union.
- * Record-level conditions use fields the SQL helper knows how to translate (see account field map).
+ * Record-level conditions use fields the SQL helper knows how to translate (see the field maps).
  */
 const RULES: Record<Role, RuleSet> = {
-  director: ({ can }) => {
-    can('manage', 'Account');
+  director: (b) => {
+    b.can('manage', 'Account');
+    b.can('manage', ARCHIVE);
+    b.can('manage', ORG);
+    b.can('manage', 'Settings');
   },
-  deputy_director: ({ can }) => {
-    can('manage', 'Account');
+  deputy_director: (b) => {
+    // Everything the director does on accounts except deciding a downgrade from the top tiers.
+    b.can(['create', 'read', 'update', 'delete', 'export', 'changeTier', 'assign'], 'Account');
+    b.can('manage', ARCHIVE);
+    b.can('manage', ORG);
+    b.can('read', 'Settings');
   },
-  group_leader: ({ can }, { actor, ledTeamIds }) => {
-    can('manage', 'Account', { ownerTeamId: { $in: ledTeamIds } });
-    can('manage', 'Account', { ownerId: actor.memberId });
+  group_leader: (b, { actor, ledTeamIds }) => {
+    const team = { ownerTeamId: { $in: ledTeamIds } };
+    const own = { ownerId: actor.memberId };
+    for (const cond of [team, own]) {
+      b.can(['create', 'read', 'update', 'export', 'changeTier', 'assign'], 'Account', cond);
+      b.can('manage', ARCHIVE, cond);
+    }
+    everyoneReadsOrg(b, { actor, ledTeamIds, teamIds: [] });
   },
-  account_manager: ({ can }, { actor }) => {
-    can('manage', 'Account', { ownerId: actor.memberId });
+  account_manager: (b, ctx) => {
+    const own = { ownerId: ctx.actor.memberId };
+    b.can(['create', 'read', 'update', 'export', 'changeTier'], 'Account', own);
+    b.can('manage', ARCHIVE, own);
+    everyoneReadsOrg(b, ctx);
   },
-  assistant_account_manager: ({ can }, { actor }) => {
-    can(['read', 'update'], 'Account', { assistantIds: actor.memberId });
+  assistant_account_manager: (b, ctx) => {
+    const assisted = { assistantIds: ctx.actor.memberId };
+    b.can(['read', 'update'], 'Account', assisted);
+    b.can(['create', 'read', 'update'], ARCHIVE, assisted);
+    everyoneReadsOrg(b, ctx);
   },
-  customer_service: ({ can }, { teamIds }) => {
-    can('read', 'Account', basic, { serviceTeamId: { $in: teamIds } });
+  customer_service: (b, ctx) => {
+    const serviced = { serviceTeamId: { $in: ctx.teamIds } };
+    b.can('read', 'Account', accountBasic, serviced);
+    b.can('read', ['Contact', 'AccountPlan'], serviced);
+    b.can(['create', 'read', 'update'], 'CommunicationRecord', serviced);
+    everyoneReadsOrg(b, ctx);
   },
-  market_researcher: ({ can }) => {
-    can('create', 'Account', { status: 'prospect' });
-    can('read', 'Account', basic);
+  market_researcher: (b, ctx) => {
+    b.can('create', 'Account', { status: 'prospect' });
+    b.can('read', 'Account', accountBasic);
+    // Contacts without phone or e-mail; no records or plans.
+    b.can('read', 'Contact', contactBasic);
+    everyoneReadsOrg(b, ctx);
   },
-  clerk: ({ can }) => {
-    can('read', 'Account', basic);
+  clerk: (b, ctx) => {
+    // The archive, without financial fields.
+    b.can('read', 'Account', accountBasic);
+    b.can('read', ARCHIVE);
+    b.can('export', 'Account');
+    everyoneReadsOrg(b, ctx);
   },
-  executive: ({ can }) => {
-    can('read', 'Account');
+  executive: (b, ctx) => {
+    b.can(['read', 'export'], 'Account');
+    b.can('read', ARCHIVE);
+    everyoneReadsOrg(b, ctx);
   },
   // Audit and investigations only: no business data.
   security_officer: () => undefined,
-  // Settings, API keys and the job console: no business data.
-  admin: () => undefined,
+  // Settings, organisation, API keys and the job console: no business data.
+  admin: (b) => {
+    b.can('manage', 'Settings');
+    b.can('manage', ORG);
+  },
 };
 
 export function defineAbilityFor(ctx: ActorContext): KamAbility {

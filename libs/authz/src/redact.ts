@@ -1,7 +1,7 @@
 import { subject as asSubject } from '@casl/ability';
 import { permittedFieldsOf } from '@casl/ability/extra';
 import { KamAbility } from './ability';
-import { AccountSubject, ALL_FIELDS_OF, SubjectName } from './subjects';
+import { AccountSubject, ALL_FIELDS_OF, RecordSubject } from './subjects';
 
 /**
  * Field redaction: every field the ability does not let the actor read is set to null and named in `redacted`.
@@ -9,7 +9,7 @@ import { AccountSubject, ALL_FIELDS_OF, SubjectName } from './subjects';
  */
 export function redact<T extends object>(
   ability: KamAbility,
-  subjectName: Exclude<SubjectName, 'all'>,
+  subjectName: RecordSubject,
   record: T,
   conditionView: AccountSubject,
 ): T & { redacted: string[] } {

@@ -1,7 +1,7 @@
 import { MongoQuery } from '@casl/ability';
 import { rulesToQuery } from '@casl/ability/extra';
 import { KamAbility } from './ability';
-import { Action, SubjectName } from './subjects';
+import { Action, RecordSubject } from './subjects';
 
 /** How one condition field becomes SQL. `p` is the parameter placeholder. */
 export interface FieldSql {
@@ -115,7 +115,7 @@ class Compiler {
 export function accessibleWhere(
   ability: KamAbility,
   action: Action,
-  subject: Exclude<SubjectName, 'all'>,
+  subject: RecordSubject,
   fields: FieldMap,
   paramPrefix = 'authz_',
 ): SqlCondition | null {
@@ -133,7 +133,7 @@ export interface PositionalSqlCondition {
 export function accessibleWherePositional(
   ability: KamAbility,
   action: Action,
-  subject: Exclude<SubjectName, 'all'>,
+  subject: RecordSubject,
   fields: FieldMap,
   offset: number,
 ): PositionalSqlCondition | null {
@@ -144,7 +144,7 @@ export function accessibleWherePositional(
 function compile(
   ability: KamAbility,
   action: Action,
-  subject: Exclude<SubjectName, 'all'>,
+  subject: RecordSubject,
   compiler: Compiler,
 ): { sql: string; compiler: Compiler } | null {
   const query = rulesToQuery(ability, action, subject, (rule) =>

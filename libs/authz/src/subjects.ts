@@ -12,6 +12,11 @@ export const ACCOUNT_BASIC_FIELDS = [
   'ownerId',
   'serviceTeamId',
   'assistantIds',
+  'strategicPotential',
+  'qualification',
+  'evaluation',
+  'recommendedTier',
+  'serviceHandover',
   'version',
   'createdAt',
   'updatedAt',
@@ -19,7 +24,26 @@ export const ACCOUNT_BASIC_FIELDS = [
 export const ACCOUNT_FINANCIAL_FIELDS = ['annualPurchase', 'profitContributionPct'] as const;
 export const ACCOUNT_ALL_FIELDS = [...ACCOUNT_BASIC_FIELDS, ...ACCOUNT_FINANCIAL_FIELDS];
 
-/** The shape CASL conditions are written against: relation fields resolved per row. */
+export const CONTACT_BASIC_FIELDS = [
+  'id',
+  'accountId',
+  'crmPersonId',
+  'name',
+  'title',
+  'buyingRole',
+  'isPrimary',
+  'notes',
+  'version',
+  'createdAt',
+  'updatedAt',
+] as const;
+export const CONTACT_DETAIL_FIELDS = ['phone', 'email'] as const;
+export const CONTACT_ALL_FIELDS = [...CONTACT_BASIC_FIELDS, ...CONTACT_DETAIL_FIELDS];
+
+/**
+ * The shape CASL conditions are written against: relation fields resolved per row. Records that belong to an
+ * account (contacts, communication records, plans, tier changes) are judged by their account's relations.
+ */
 export interface AccountSubject {
   ownerId: string;
   ownerTeamId?: string | null;
@@ -28,9 +52,29 @@ export interface AccountSubject {
   status?: string;
 }
 
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'export';
-export type SubjectName = 'Account' | 'all';
+/**
+ * Actions. Besides CRUD: `changeTier` (request a tier change), `approveTier` (decide a pending downgrade),
+ * `assign` (owner, assistants, service team), `export` (CSV), `handover` (staff departure).
+ */
+export type Action =
+  | 'manage'
+  | 'create'
+  | 'read'
+  | 'update'
+  | 'delete'
+  | 'export'
+  | 'changeTier'
+  | 'approveTier'
+  | 'assign'
+  | 'handover';
 
-export const ALL_FIELDS_OF: Record<Exclude<SubjectName, 'all'>, readonly string[]> = {
+export const RECORD_SUBJECTS = ['Account', 'Contact', 'CommunicationRecord', 'AccountPlan'] as const;
+export type RecordSubject = (typeof RECORD_SUBJECTS)[number];
+export type SubjectName = RecordSubject | 'Settings' | 'Member' | 'Team' | 'all';
+
+export const ALL_FIELDS_OF: Record<RecordSubject, readonly string[]> = {
   Account: ACCOUNT_ALL_FIELDS,
+  Contact: CONTACT_ALL_FIELDS,
+  CommunicationRecord: [],
+  AccountPlan: [],
 };

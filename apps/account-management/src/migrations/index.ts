@@ -1,3 +1,4 @@
 import { Initial1732600000000 } from './1732600000000-initial';
+import { AccountManagement1732700000000 } from './1732700000000-account-management';
 
-export const MIGRATIONS = [Initial1732600000000];
+export const MIGRATIONS = [Initial1732600000000, AccountManagement1732700000000];
