@@ -427,11 +427,25 @@ describe('key accounts through the whole path', () => {
         .set('Authorization', `Bearer ${tokens.am1}`)
         .expect(200);
       await api()
-        .patch(`/api/v1/accounts/${f.accounts.am1Serviced}`)
+        .post(`/api/v1/accounts/${f.accounts.am1Serviced}/assignment`)
         .set('Authorization', `Bearer ${tokens.am1}`)
         .set('If-Match', get.headers.etag)
         .send({ ownerId: f.members.am3.id })
         .expect(403);
+    });
+
+    it('the owner, tier and stage cannot be changed by a plain update: 400 naming the field', async () => {
+      const res = await api()
+        .patch(`/api/v1/accounts/${f.accounts.am2Own}`)
+        .set('Authorization', `Bearer ${tokens.am2}`)
+        .set('If-Match', '"1"')
+        .send({ ownerId: f.members.am1.id, tier: 'gold', status: 'lost' })
+        .expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'ownerId',
+        'status',
+        'tier',
+      ]);
     });
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { SignJWT } from 'jose';
 import { Role } from '@app/contracts';
-import { DEFAULT_LADDER } from '../../apps/account-management/src/domain/tier-ladder';
+import { DEFAULT_SETTINGS } from '../../apps/account-management/src/domain/settings';
 import { serviceDatabaseUrl, TestEnv } from './env';
 
 export async function withDb<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
@@ -85,10 +85,10 @@ export async function createWorkspace(env: TestEnv): Promise<Fixture> {
   await withDb(serviceDatabaseUrl(env, 'account-management'), async (c) => {
     await c.query('BEGIN');
     await c.query('SET CONSTRAINTS ALL DEFERRED');
-    await c.query(`INSERT INTO workspaces (id, name, tier_ladder) VALUES ($1, $2, $3)`, [
+    await c.query(`INSERT INTO workspaces (id, name, settings) VALUES ($1, $2, $3)`, [
       ws,
       `test ${ws}`,
-      JSON.stringify(DEFAULT_LADDER),
+      JSON.stringify(DEFAULT_SETTINGS),
     ]);
     const teamRows: [string, string, string, string | null][] = [
       [teams.team1, '客户经理一组', 'account_managers', members.leader1.id],

@@ -10,6 +10,11 @@ import { OrganisationHandler } from './organisation/organisation.handler';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountsHandler } from './accounts/accounts.handler';
 import { SystemHandler } from './system/system.handler';
+import { AccountRepository } from './accounts/account.repository';
+import { AccountLifecycleService } from './accounts/account-lifecycle.service';
+import { AccountLifecycleHandler } from './accounts/account-lifecycle.handler';
+import { WorkspaceSettingsService } from './workspace/workspace-settings.service';
+import { WorkspaceSettingsHandler } from './workspace/workspace-settings.handler';
 import { PurgeIdempotencyKeysJob } from './jobs/purge-idempotency-keys.job';
 import { WorkspaceSchedulesService } from './jobs/workspace-schedules.service';
 
@@ -36,8 +41,13 @@ export function appModule(config: AccountManagementConfig) {
     providers: [
       ActorContextService,
       OrganisationHandler,
+      AccountRepository,
       AccountsService,
       AccountsHandler,
+      AccountLifecycleService,
+      AccountLifecycleHandler,
+      WorkspaceSettingsService,
+      WorkspaceSettingsHandler,
       SystemHandler,
       PurgeIdempotencyKeysJob,
       WorkspaceSchedulesService,

@@ -11,6 +11,8 @@ import { TokenService } from './auth/token.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AccountsController } from './accounts/accounts.controller';
+import { AccountLifecycleController } from './accounts/account-lifecycle.controller';
+import { SettingsController } from './settings/settings.controller';
 import { HealthController } from './health/health.controller';
 import { DevTokenController } from './dev-auth/dev-token.controller';
 import { TabsController } from './tabs/tabs.controller';
@@ -40,6 +42,8 @@ export class GatewayModule {
       controllers: [
         HealthController,
         AccountsController,
+        AccountLifecycleController,
+        SettingsController,
         ApiKeysController,
         TabsController,
         // The dev-token endpoint does not exist unless KAM_DEV_AUTH=1.

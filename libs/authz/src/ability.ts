@@ -1,8 +1,16 @@
 import { AbilityBuilder, createMongoAbility, ForcedSubject, MongoAbility, MongoQuery } from '@casl/ability';
 import { Actor, Role } from '@app/contracts';
-import { AccountSubject, Action, ACCOUNT_BASIC_FIELDS, CONTACT_BASIC_FIELDS, RecordSubject, SubjectName } from './subjects';
+import {
+  AccountSubject,
+  Action,
+  ACCOUNT_BASIC_FIELDS,
+  CONTACT_BASIC_FIELDS,
+  RecordSubject,
+  SubjectName,
+} from './subjects';
 
-export type KamSubject = SubjectName | { [K in RecordSubject]: AccountSubject & ForcedSubject<K> }[RecordSubject];
+export type KamSubject =
+  SubjectName | { [K in RecordSubject]: AccountSubject & ForcedSubject<K> }[RecordSubject];
 export type KamAbility = MongoAbility<[Action, KamSubject], MongoQuery>;
 
 /** What the owning service knows about the actor beyond the token: their teams. */

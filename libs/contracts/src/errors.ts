@@ -24,6 +24,26 @@ export const ERROR_CODES = {
     en: 'This Idempotency-Key was already used for a different request',
     zh: '该幂等键已用于另一个不同的请求',
   },
+  tier_mapping_required: {
+    status: 409,
+    en: 'The new tier ladder drops tiers that accounts still use; map them explicitly: {tiers}',
+    zh: '新的等级体系去掉了仍在使用的等级,请明确映射:{tiers}',
+  },
+  illegal_stage_transition: {
+    status: 409,
+    en: 'An account cannot move from {from} to {to}; allowed: {allowed}',
+    zh: '客户不能从 {from} 阶段转到 {to};允许的阶段:{allowed}',
+  },
+  tier_change_pending: {
+    status: 409,
+    en: 'A tier change of this account is already waiting for approval',
+    zh: '该客户已有一项等级调整在等待审批',
+  },
+  member_not_active: {
+    status: 409,
+    en: 'Member {member} has left; choose an active member',
+    zh: '成员 {member} 已离职,请选择在职成员',
+  },
   precondition_failed: {
     status: 412,
     en: 'The record was changed by someone else (version {current}); reload and try again',

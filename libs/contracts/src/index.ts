@@ -5,3 +5,4 @@ export * from './subjects';
 export * from './validation';
 export * from './accounts/account.dto';
 export * from './accounts/account.view';
+export * from './accounts/account-actions.dto';

@@ -161,17 +161,20 @@ describe('checking changes to a key account', () => {
     expect({ ...parseDto(UpdateAccountDto, {}) }).toEqual({});
   });
 
-  it('a change of tier and annual purchase is accepted', () => {
+  it('a change of region and annual purchase is accepted', () => {
     const dto = parseDto(UpdateAccountDto, {
-      tier: 'diamond',
+      region: '华东',
       annualPurchase: { amountMinor: 5, currency: 'CNY' },
     });
-    expect(dto.tier).toBe('diamond');
+    expect(dto.region).toBe('华东');
     expect(dto.annualPurchase).toBeInstanceOf(MoneyDto);
   });
 
   it.each([
     ['the CRM company id, which cannot be changed', { crmCompanyId: 'crm-2' }, 'crmCompanyId'],
+    ['the tier, which has its own operation with a reason', { tier: 'diamond' }, 'tier'],
+    ['the owner, which is an assignment', { ownerId: '33333333-3333-4333-8333-333333333333' }, 'ownerId'],
+    ['the stage, which follows the pipeline', { status: 'active' }, 'status'],
     ['the version, which comes from If-Match', { version: 4 }, 'version'],
   ])('a change to %s is refused', (_name, body, field) => {
     const e = rejection(UpdateAccountDto, body);

@@ -1,8 +1,15 @@
 import { AccountCategory, AccountStatus, AccountView } from '@app/contracts';
 import { AccountSubject } from '@app/authz';
+import { qualification } from '../domain/evaluation';
+import { WorkspaceSettings } from '../domain/settings';
 import { AccountRow } from './account.sql';
 
-export function toView(r: AccountRow): Omit<AccountView, 'redacted'> {
+export function toView(r: AccountRow, settings: WorkspaceSettings): Omit<AccountView, 'redacted'> {
+  const annualPurchase =
+    r.annual_purchase_minor === null
+      ? null
+      : { amountMinor: Number(r.annual_purchase_minor), currency: r.currency! };
+  const profitContributionPct = r.profit_contribution_pct === null ? null : Number(r.profit_contribution_pct);
   return {
     id: r.id,
     workspaceId: r.workspace_id,
@@ -16,11 +23,16 @@ export function toView(r: AccountRow): Omit<AccountView, 'redacted'> {
     ownerId: r.owner_id,
     serviceTeamId: r.service_team_id,
     assistantIds: r.assistant_ids ?? [],
-    annualPurchase:
-      r.annual_purchase_minor === null
-        ? null
-        : { amountMinor: Number(r.annual_purchase_minor), currency: r.currency! },
-    profitContributionPct: r.profit_contribution_pct === null ? null : Number(r.profit_contribution_pct),
+    annualPurchase,
+    profitContributionPct,
+    strategicPotential: r.strategic_potential,
+    qualification: qualification(
+      { annualPurchase, profitContributionPct, strategicPotential: r.strategic_potential },
+      settings.qualification,
+    ),
+    evaluation: r.evaluation,
+    recommendedTier: r.recommended_tier,
+    serviceHandover: r.service_handover,
     version: r.version,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),

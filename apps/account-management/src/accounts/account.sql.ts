@@ -1,4 +1,5 @@
 import { arrayColumn, column, FieldMap, via } from '@app/authz';
+import { AccountEvaluation, ServiceHandover } from '@app/contracts';
 
 /** How the Account subject's condition fields map to SQL over `accounts a`. */
 export const ACCOUNT_FIELD_SQL: FieldMap = {
@@ -11,7 +12,8 @@ export const ACCOUNT_FIELD_SQL: FieldMap = {
 
 export const ACCOUNT_COLUMNS = `a.id, a.workspace_id, a.crm_company_id, a.name, a.tier, a.category, a.status,
   a.industry, a.region, a.owner_id, a.service_team_id, a.assistant_ids, a.annual_purchase_minor, a.currency,
-  a.profit_contribution_pct, a.version, a.created_at, a.updated_at,
+  a.profit_contribution_pct, a.strategic_potential, a.evaluation, a.recommended_tier, a.service_handover,
+  a.version, a.created_at, a.updated_at,
   (SELECT m.team_id FROM members m WHERE m.id = a.owner_id) AS owner_team_id`;
 
 export interface AccountRow {
@@ -30,6 +32,10 @@ export interface AccountRow {
   annual_purchase_minor: string | null;
   currency: string | null;
   profit_contribution_pct: string | null;
+  strategic_potential: boolean;
+  evaluation: AccountEvaluation | null;
+  recommended_tier: string | null;
+  service_handover: ServiceHandover | null;
   version: number;
   created_at: Date;
   updated_at: Date;

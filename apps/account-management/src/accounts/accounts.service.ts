@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   AccountCreatedEvent,
   AccountUpdatedEvent,
@@ -8,26 +8,23 @@ import {
   Actor,
   CreateAccountDto,
   EVENTS,
+  FieldError,
   KamError,
   ListAccountsQuery,
   Page,
   UpdateAccountDto,
   validationError,
 } from '@app/contracts';
-import {
-  accessibleWhere,
-  accessibleWherePositional,
-  AccountSubject,
-  KamAbility,
-  redact,
-  subject,
-} from '@app/authz';
+import { accessibleWherePositional, KamAbility, redact } from '@app/authz';
 import { addToOutbox, OutboxRelay } from '@app/messaging';
 import { applyOnce, decodeCursor, encodeCursor } from '@app/persistence';
-import { ActorContextService, ResolvedActor } from '../organisation/actor-context.service';
-import { isTierOf, TierLadder } from '../domain/tier-ladder';
+import { ActorContextService } from '../organisation/actor-context.service';
+import { WorkspaceSettingsService } from '../workspace/workspace-settings.service';
+import { isTierOf } from '../domain/tier-ladder';
+import { addTimeline } from '../archive/timeline';
 import { ACCOUNT_COLUMNS, ACCOUNT_FIELD_SQL, AccountRow } from './account.sql';
-import { toSubject, toView } from './account.mapper';
+import { toSubject } from './account.mapper';
+import { AccountRepository } from './account.repository';
 
 const SORTS = {
   name: { column: 'a.name', dir: 'ASC', cursorOf: (r: AccountRow) => r.name },
@@ -40,18 +37,59 @@ const SORTS = {
   },
 } as const;
 
+/** The bigrams of a search text, as the `name_bigrams` column holds them. */
+export function bigramsOf(text: string): string[] {
+  const t = [...text.toLowerCase()];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < t.length; i++) out.add(t[i] + t[i + 1]);
+  return [...out];
+}
+
+/** A filtered, permission-scoped account query over `accounts a`, as raw SQL with positional parameters. */
+export function accountFilter(
+  ability: KamAbility,
+  workspaceId: string,
+  query: Omit<ListAccountsQuery, 'limit' | 'cursor' | 'sort'>,
+  action: 'read' | 'export' = 'read',
+): { where: string[]; values: unknown[] } {
+  const values: unknown[] = [workspaceId];
+  const where = ['a.workspace_id = $1'];
+  const access = accessibleWherePositional(ability, action, 'Account', ACCOUNT_FIELD_SQL, values.length);
+  if (!access) throw new KamError('forbidden');
+  where.push(`(${access.sql})`);
+  values.push(...access.values);
+  const add = (sql: (p: string) => string, v: unknown) => {
+    values.push(v);
+    where.push(sql(`$${values.length}`));
+  };
+  if (query.tier) add((p) => `a.tier = ${p}`, query.tier);
+  if (query.ownerId) add((p) => `a.owner_id = ${p}`, query.ownerId);
+  if (query.status) add((p) => `a.status = ${p}`, query.status);
+  if (query.industry) add((p) => `a.industry = ${p}`, query.industry);
+  if (query.region) add((p) => `a.region = ${p}`, query.region);
+  if (query.category) add((p) => `a.category = ${p}`, query.category);
+  if (query.serviceTeamId) add((p) => `a.service_team_id = ${p}`, query.serviceTeamId);
+  if (query.teamId)
+    add((p) => `a.owner_id IN (SELECT m.id FROM members m WHERE m.team_id = ${p})`, query.teamId);
+  if (query.q) {
+    // Substring search: the bigram index narrows the rows, ILIKE confirms (a one-character query scans).
+    const grams = bigramsOf(query.q);
+    if (grams.length) add((p) => `a.name_bigrams @> ${p}::text[]`, grams);
+    add((p) => `a.name ILIKE ${p}`, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  return { where, values };
+}
+
 /** Key accounts: create, get, list, update — every read and write through the actor's ability in SQL. */
 @Injectable()
 export class AccountsService {
   constructor(
     private readonly ds: DataSource,
     private readonly actors: ActorContextService,
+    private readonly settings: WorkspaceSettingsService,
+    private readonly repo: AccountRepository,
     private readonly relay: OutboxRelay,
   ) {}
-
-  private present(ability: KamAbility, row: AccountRow): AccountView {
-    return redact(ability, 'Account', toView(row), toSubject(row));
-  }
 
   async get(actor: Actor, id: string): Promise<AccountView> {
     const { ability } = await this.actors.resolve(actor);
@@ -59,44 +97,42 @@ export class AccountsService {
     // No right to read any account: 403. Not this one, or another workspace's: "not found", so the ids of
     // records the caller may not see are not disclosed.
     if (!access) throw new KamError('forbidden');
-    const rows: AccountRow[] = await this.ds.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})`,
-      [id, actor.workspaceId, ...access.values],
-    );
+    const [rows, settings] = await Promise.all([
+      this.ds.query(
+        `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})`,
+        [id, actor.workspaceId, ...access.values],
+      ) as Promise<AccountRow[]>,
+      this.settings.cached(actor.workspaceId),
+    ]);
     const row = rows[0];
     if (!row) throw new KamError('account_not_found', { id });
-    return this.present(ability, row);
+    return this.repo.present(ability, row, settings);
   }
 
   async list(actor: Actor, query: ListAccountsQuery): Promise<Page<AccountView>> {
     const { ability } = await this.actors.resolve(actor);
-    const access = accessibleWhere(ability, 'read', 'Account', ACCOUNT_FIELD_SQL);
-    if (!access) throw new KamError('forbidden');
+    const { where, values } = accountFilter(ability, actor.workspaceId, query);
     const sort = SORTS[query.sort ?? 'name'];
     const limit = query.limit ?? 50;
-    const qb = this.ds
-      .createQueryBuilder()
-      .select(ACCOUNT_COLUMNS)
-      .from('accounts', 'a')
-      .where('a.workspace_id = :ws', { ws: actor.workspaceId })
-      .andWhere(access.sql, access.params);
-    if (query.tier) qb.andWhere('a.tier = :tier', { tier: query.tier });
-    if (query.ownerId) qb.andWhere('a.owner_id = :owner', { owner: query.ownerId });
-    if (query.status) qb.andWhere('a.status = :status', { status: query.status });
     if (query.cursor) {
       const c = decodeCursor(query.cursor);
       const op = sort.dir === 'ASC' ? '>' : '<';
-      qb.andWhere(`(${sort.column}, a.id) ${op} (:cv, :cid)`, { cv: c.value, cid: c.id });
+      values.push(c.value, c.id);
+      where.push(`(${sort.column}, a.id) ${op} ($${values.length - 1}, $${values.length})`);
     }
-    const rows = await qb
-      .orderBy(sort.column, sort.dir)
-      .addOrderBy('a.id', sort.dir)
-      .limit(limit + 1)
-      .getRawMany<AccountRow>();
+    values.push(limit + 1);
+    const [rows, settings] = await Promise.all([
+      this.ds.query(
+        `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE ${where.join(' AND ')}
+         ORDER BY ${sort.column} ${sort.dir}, a.id ${sort.dir} LIMIT $${values.length}`,
+        values,
+      ) as Promise<AccountRow[]>,
+      this.settings.cached(actor.workspaceId),
+    ]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => this.present(ability, r)),
+      items: page.map((r) => this.repo.present(ability, r, settings)),
       nextCursor: rows.length > limit && last ? encodeCursor(sort.cursorOf(last), last.id) : null,
     };
   }
@@ -107,21 +143,21 @@ export class AccountsService {
       this.ds.manager,
       { workspaceId: actor.workspaceId, scope: 'account.create', key: idempotencyKey, body: dto },
       async (m) => {
-        const ladder = await this.ladder(m, actor.workspaceId);
+        const { settings } = await this.settings.load(m, actor.workspaceId);
         const ownerId = dto.ownerId ?? actor.memberId;
         const status = dto.status ?? 'prospect';
-        const errors = [];
-        if (!isTierOf(ladder, dto.tier))
+        const errors: FieldError[] = [];
+        if (!isTierOf(settings.tierLadder, dto.tier))
           errors.push({
             field: 'tier',
-            message: `tier must be one of ${ladder.map((t) => t.key).join(', ')}`,
+            message: `tier must be one of ${settings.tierLadder.map((t) => t.key).join(', ')}`,
           });
-        const ownerTeamId = await this.memberTeam(m, actor.workspaceId, ownerId);
+        const ownerTeamId = await this.repo.memberTeam(m, actor.workspaceId, ownerId);
         if (ownerTeamId === undefined)
           errors.push({ field: 'ownerId', message: 'ownerId is not an active member of this workspace' });
-        await this.checkRefs(m, actor.workspaceId, dto, errors);
+        await this.repo.checkRefs(m, actor.workspaceId, dto, errors);
         if (errors.length) throw validationError(errors);
-        this.authorize(resolved, 'create', {
+        this.repo.authorize(resolved, 'create', {
           ownerId,
           ownerTeamId,
           serviceTeamId: dto.serviceTeamId ?? null,
@@ -132,8 +168,9 @@ export class AccountsService {
         try {
           await m.query(
             `INSERT INTO accounts (id, workspace_id, crm_company_id, name, tier, category, status, industry, region,
-               owner_id, service_team_id, assistant_ids, annual_purchase_minor, currency, profit_contribution_pct)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+               owner_id, service_team_id, assistant_ids, annual_purchase_minor, currency, profit_contribution_pct,
+               strategic_potential)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
             [
               id,
               actor.workspaceId,
@@ -150,6 +187,7 @@ export class AccountsService {
               dto.annualPurchase?.amountMinor ?? null,
               dto.annualPurchase?.currency ?? null,
               dto.profitContributionPct ?? null,
+              dto.strategicPotential ?? false,
             ],
           );
         } catch (e) {
@@ -157,7 +195,19 @@ export class AccountsService {
             throw new KamError('crm_company_already_linked', { crmCompanyId: dto.crmCompanyId });
           throw e;
         }
-        const row = await this.loadRow(m, actor.workspaceId, id);
+        await m.query(
+          `INSERT INTO tier_changes (id, workspace_id, account_id, from_tier, to_tier, reason, status, requested_by, decided_by, decided_at)
+           VALUES ($1, $2, $3, NULL, $4, 'initial tier', 'applied', $5, $5, now())`,
+          [randomUUID(), actor.workspaceId, id, dto.tier, actor.memberId],
+        );
+        await addTimeline(m, {
+          workspaceId: actor.workspaceId,
+          accountId: id,
+          actorId: actor.memberId,
+          kind: 'created',
+          details: { tier: dto.tier, status, ownerId },
+        });
+        const row = await this.repo.load(m, actor.workspaceId, id);
         await addToOutbox<AccountCreatedEvent>(m, {
           subject: EVENTS.accountCreated,
           workspaceId: actor.workspaceId,
@@ -171,13 +221,18 @@ export class AccountsService {
             createdAt: row.created_at.toISOString(),
           },
         });
-        return toView(row);
+        return this.repo.present(resolved.ability, row, settings);
       },
     );
     this.relay.kick();
     // Redaction is applied per caller, also on a replayed response, against the row as it is now.
-    const current = await this.loadRow(this.ds.manager, actor.workspaceId, result.id);
-    return redact(resolved.ability, 'Account', result, toSubject(current));
+    const current = await this.repo.load(this.ds.manager, actor.workspaceId, result.id);
+    return redact(
+      resolved.ability,
+      'Account',
+      { ...result, redacted: undefined } as unknown as AccountView,
+      toSubject(current),
+    );
   }
 
   async update(
@@ -189,37 +244,7 @@ export class AccountsService {
     const resolved = await this.actors.resolve(actor);
     const { ability } = resolved;
     const updated = await this.ds.transaction(async (m) => {
-      const current = await this.loadRow(m, actor.workspaceId, id, true, ability);
-      this.authorize(resolved, 'update', toSubject(current));
-      if (current.version !== expectedVersion)
-        throw new KamError('precondition_failed', { current: current.version });
-      const errors: { field: string; message: string }[] = [];
-      if (changes.tier !== undefined) {
-        const ladder = await this.ladder(m, actor.workspaceId);
-        if (!isTierOf(ladder, changes.tier))
-          errors.push({
-            field: 'tier',
-            message: `tier must be one of ${ladder.map((t) => t.key).join(', ')}`,
-          });
-      }
-      let ownerTeamId = current.owner_team_id;
-      if (changes.ownerId !== undefined && changes.ownerId !== current.owner_id) {
-        const team = await this.memberTeam(m, actor.workspaceId, changes.ownerId);
-        if (team === undefined)
-          errors.push({ field: 'ownerId', message: 'ownerId is not an active member of this workspace' });
-        else ownerTeamId = team;
-      }
-      await this.checkRefs(m, actor.workspaceId, changes, errors);
-      if (errors.length) throw validationError(errors);
-      // The record after the change must still be one the caller may update (no handing accounts away
-      // outside one's authority).
-      this.authorize(resolved, 'update', {
-        ownerId: changes.ownerId ?? current.owner_id,
-        ownerTeamId,
-        serviceTeamId: changes.serviceTeamId ?? current.service_team_id,
-        assistantIds: changes.assistantIds ?? current.assistant_ids,
-        status: changes.status ?? current.status,
-      });
+      const current = await this.repo.loadForChange(m, resolved, id, expectedVersion, 'update');
       // Financial fields the caller cannot read, they cannot write either.
       const writable = redact(
         ability,
@@ -240,15 +265,11 @@ export class AccountsService {
       const changed: string[] = [];
       const map: [keyof UpdateAccountDto, string][] = [
         ['name', 'name'],
-        ['tier', 'tier'],
         ['category', 'category'],
-        ['status', 'status'],
         ['industry', 'industry'],
         ['region', 'region'],
-        ['ownerId', 'owner_id'],
-        ['serviceTeamId', 'service_team_id'],
-        ['assistantIds', 'assistant_ids'],
         ['profitContributionPct', 'profit_contribution_pct'],
+        ['strategicPotential', 'strategic_potential'],
       ];
       for (const [field, col] of map) {
         if (changes[field] !== undefined) {
@@ -263,11 +284,17 @@ export class AccountsService {
       }
       if (changed.length === 0) return current;
       await m.query(
-        `UPDATE accounts SET ${sets.join(', ')}, version = version + 1, updated_at = now()
-         WHERE id = $1 AND workspace_id = $2`,
+        `UPDATE accounts SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 AND workspace_id = $2`,
         params,
       );
-      const row = await this.loadRow(m, actor.workspaceId, id);
+      await addTimeline(m, {
+        workspaceId: actor.workspaceId,
+        accountId: id,
+        actorId: actor.memberId,
+        kind: 'updated',
+        details: { changed },
+      });
+      const row = await this.repo.load(m, actor.workspaceId, id);
       await addToOutbox<AccountUpdatedEvent>(m, {
         subject: EVENTS.accountUpdated,
         workspaceId: actor.workspaceId,
@@ -277,86 +304,6 @@ export class AccountsService {
       return row;
     });
     this.relay.kick();
-    return this.present(ability, updated);
-  }
-
-  private authorize(resolved: ResolvedActor, action: 'create' | 'update', s: AccountSubject): void {
-    if (!resolved.ability.can(action, subject('Account', { ...s }))) throw new KamError('forbidden');
-  }
-
-  /**
-   * Loads one row of the workspace. With `forUpdate`, locks it; with an ability, a row the caller cannot even
-   * read is reported as not found (another workspace's ids and hidden records look the same).
-   */
-  private async loadRow(
-    m: EntityManager,
-    workspaceId: string,
-    id: string,
-    forUpdate = false,
-    readableBy?: KamAbility,
-  ): Promise<AccountRow> {
-    const qb = m
-      .createQueryBuilder()
-      .select(ACCOUNT_COLUMNS)
-      .from('accounts', 'a')
-      .where('a.id = :id AND a.workspace_id = :ws', { id, ws: workspaceId });
-    if (readableBy) {
-      const access = accessibleWhere(readableBy, 'read', 'Account', ACCOUNT_FIELD_SQL);
-      if (!access) throw new KamError('forbidden');
-      qb.andWhere(access.sql, access.params);
-    }
-    if (forUpdate) qb.setLock('pessimistic_write', undefined, ['a']);
-    const row = await qb.getRawOne<AccountRow>();
-    if (!row) throw new KamError('account_not_found', { id });
-    return row;
-  }
-
-  private async ladder(m: EntityManager, workspaceId: string): Promise<TierLadder> {
-    const rows: { tier_ladder: TierLadder }[] = await m.query(
-      `SELECT tier_ladder FROM workspaces WHERE id = $1`,
-      [workspaceId],
-    );
-    if (!rows[0]) throw new KamError('not_found', { what: 'workspace' });
-    return rows[0].tier_ladder;
-  }
-
-  /** The member's team (null when in none), or undefined when not an active member of the workspace. */
-  private async memberTeam(
-    m: EntityManager,
-    workspaceId: string,
-    memberId: string,
-  ): Promise<string | null | undefined> {
-    const rows: { team_id: string | null }[] = await m.query(
-      `SELECT team_id FROM members WHERE id = $1 AND workspace_id = $2 AND status = 'active'`,
-      [memberId, workspaceId],
-    );
-    return rows.length ? rows[0].team_id : undefined;
-  }
-
-  private async checkRefs(
-    m: EntityManager,
-    workspaceId: string,
-    dto: { serviceTeamId?: string; assistantIds?: string[] },
-    errors: { field: string; message: string }[],
-  ): Promise<void> {
-    if (dto.serviceTeamId) {
-      const t: unknown[] = await m.query(`SELECT 1 FROM teams WHERE id = $1 AND workspace_id = $2`, [
-        dto.serviceTeamId,
-        workspaceId,
-      ]);
-      if (!t.length)
-        errors.push({ field: 'serviceTeamId', message: 'serviceTeamId is not a team of this workspace' });
-    }
-    if (dto.assistantIds?.length) {
-      const found: { n: number }[] = await m.query(
-        `SELECT count(*)::int AS n FROM members WHERE id = ANY($1) AND workspace_id = $2 AND status = 'active'`,
-        [dto.assistantIds, workspaceId],
-      );
-      if (found[0].n !== new Set(dto.assistantIds).size)
-        errors.push({
-          field: 'assistantIds',
-          message: 'every assistant must be an active member of this workspace',
-        });
-    }
+    return this.repo.present(ability, updated, await this.settings.cached(actor.workspaceId));
   }
 }

@@ -3,7 +3,13 @@
  */
 import { TierLadder } from './tier-ladder';
 
-export const EVALUATION_DIMENSIONS = ['scale', 'brandInfluence', 'marketShare', 'paymentCapacity', 'potential'] as const;
+export const EVALUATION_DIMENSIONS = [
+  'scale',
+  'brandInfluence',
+  'marketShare',
+  'paymentCapacity',
+  'potential',
+] as const;
 export type EvaluationDimension = (typeof EVALUATION_DIMENSIONS)[number];
 export type EvaluationScores = Record<EvaluationDimension, number>;
 export type EvaluationWeights = Record<EvaluationDimension, number>;
@@ -19,7 +25,8 @@ export const DEFAULT_WEIGHTS: EvaluationWeights = {
 export function weightProblems(w: EvaluationWeights): string[] {
   const problems: string[] = [];
   for (const d of EVALUATION_DIMENSIONS) {
-    if (!Number.isInteger(w[d]) || w[d] < 0 || w[d] > 100) problems.push(`weight ${d} must be a whole number 0-100`);
+    if (!Number.isInteger(w[d]) || w[d] < 0 || w[d] > 100)
+      problems.push(`weight ${d} must be a whole number 0-100`);
   }
   const sum = EVALUATION_DIMENSIONS.reduce((a, d) => a + (w[d] ?? 0), 0);
   if (sum !== 100) problems.push(`weights must add up to 100 (they add up to ${sum})`);
@@ -60,13 +67,22 @@ export type QualificationReason = 'annual_purchase' | 'profit_contribution' | 's
 
 /** Is this customer a key account by the policy? "Above" is strict: exactly the threshold does not qualify. */
 export function qualification(
-  account: { annualPurchase: { amountMinor: number; currency: string } | null; profitContributionPct: number | null; strategicPotential: boolean },
+  account: {
+    annualPurchase: { amountMinor: number; currency: string } | null;
+    profitContributionPct: number | null;
+    strategicPotential: boolean;
+  },
   t: QualificationThresholds,
 ): { qualified: boolean; reasons: QualificationReason[] } {
   const reasons: QualificationReason[] = [];
-  if (account.annualPurchase && account.annualPurchase.currency === t.currency && account.annualPurchase.amountMinor > t.annualPurchaseMinor)
+  if (
+    account.annualPurchase &&
+    account.annualPurchase.currency === t.currency &&
+    account.annualPurchase.amountMinor > t.annualPurchaseMinor
+  )
     reasons.push('annual_purchase');
-  if (account.profitContributionPct !== null && account.profitContributionPct > t.profitContributionPct) reasons.push('profit_contribution');
+  if (account.profitContributionPct !== null && account.profitContributionPct > t.profitContributionPct)
+    reasons.push('profit_contribution');
   if (t.strategicPotentialQualifies && account.strategicPotential) reasons.push('strategic_potential');
   return { qualified: reasons.length > 0, reasons };
 }

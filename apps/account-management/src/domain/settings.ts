@@ -47,7 +47,11 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
   evaluationWeights: DEFAULT_WEIGHTS,
   protectedTopTiers: 2,
   revisitAssignee: 'owner',
-  complaintSla: { firstResponseHours: { topTiers: 2, others: 4 }, topTiers: 2, resolutionHours: { high: 24, medium: 48, low: 72 } },
+  complaintSla: {
+    firstResponseHours: { topTiers: 2, others: 4 },
+    topTiers: 2,
+    resolutionHours: { high: 24, medium: 48, low: 72 },
+  },
   discountAuthorityPct: { account_manager: 5, group_leader: 10, deputy_director: 15, director: null },
 };
 
@@ -64,7 +68,12 @@ export function normalizeSettings(stored: Partial<WorkspaceSettings> | null | un
     tierLadder: (s.tierLadder ?? DEFAULT_LADDER).map((t, i, all) => ({
       ...t,
       // Ladders stored before minScore existed get evenly spaced thresholds.
-      minScore: typeof t.minScore === 'number' ? t.minScore : i === all.length - 1 ? 0 : Math.round(100 - ((i + 1) * 100) / all.length),
+      minScore:
+        typeof t.minScore === 'number'
+          ? t.minScore
+          : i === all.length - 1
+            ? 0
+            : Math.round(100 - ((i + 1) * 100) / all.length),
     })),
   };
 }
@@ -81,22 +90,51 @@ export function isTimeZone(tz: string): boolean {
 /** Every problem of a settings document, each naming its field. */
 export function settingsProblems(s: WorkspaceSettings): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
-  if (!isTimeZone(s.timeZone)) out.push({ field: 'timeZone', message: `timeZone "${s.timeZone}" is not an IANA time zone` });
+  if (!isTimeZone(s.timeZone))
+    out.push({ field: 'timeZone', message: `timeZone "${s.timeZone}" is not an IANA time zone` });
   for (const m of ladderProblems(s.tierLadder)) out.push({ field: 'tierLadder', message: m });
   for (const m of weightProblems(s.evaluationWeights)) out.push({ field: 'evaluationWeights', message: m });
-  if (!Number.isInteger(s.protectedTopTiers) || s.protectedTopTiers < 0 || s.protectedTopTiers > s.tierLadder.length)
-    out.push({ field: 'protectedTopTiers', message: 'protectedTopTiers must be between 0 and the number of tiers' });
+  if (
+    !Number.isInteger(s.protectedTopTiers) ||
+    s.protectedTopTiers < 0 ||
+    s.protectedTopTiers > s.tierLadder.length
+  )
+    out.push({
+      field: 'protectedTopTiers',
+      message: 'protectedTopTiers must be between 0 and the number of tiers',
+    });
   const q = s.qualification;
   if (!Number.isInteger(q.annualPurchaseMinor) || q.annualPurchaseMinor < 0)
-    out.push({ field: 'qualification.annualPurchaseMinor', message: 'must be a whole number of minor units ≥ 0' });
-  if (!/^[A-Z]{3}$/.test(q.currency)) out.push({ field: 'qualification.currency', message: 'must be an ISO 4217 code' });
-  if (typeof q.profitContributionPct !== 'number' || q.profitContributionPct < 0 || q.profitContributionPct > 100)
+    out.push({
+      field: 'qualification.annualPurchaseMinor',
+      message: 'must be a whole number of minor units ≥ 0',
+    });
+  if (!/^[A-Z]{3}$/.test(q.currency))
+    out.push({ field: 'qualification.currency', message: 'must be an ISO 4217 code' });
+  if (
+    typeof q.profitContributionPct !== 'number' ||
+    q.profitContributionPct < 0 ||
+    q.profitContributionPct > 100
+  )
     out.push({ field: 'qualification.profitContributionPct', message: 'must be 0-100' });
   const sla = s.complaintSla;
-  const hours = [sla.firstResponseHours.topTiers, sla.firstResponseHours.others, sla.resolutionHours.high, sla.resolutionHours.medium, sla.resolutionHours.low];
-  if (hours.some((h) => typeof h !== 'number' || h <= 0 || h > 24 * 90)) out.push({ field: 'complaintSla', message: 'every SLA must be between 0 and 2160 hours' });
-  if (sla.resolutionHours.high > sla.resolutionHours.medium || sla.resolutionHours.medium > sla.resolutionHours.low)
-    out.push({ field: 'complaintSla.resolutionHours', message: 'high severity must be resolved no later than medium, medium no later than low' });
+  const hours = [
+    sla.firstResponseHours.topTiers,
+    sla.firstResponseHours.others,
+    sla.resolutionHours.high,
+    sla.resolutionHours.medium,
+    sla.resolutionHours.low,
+  ];
+  if (hours.some((h) => typeof h !== 'number' || h <= 0 || h > 24 * 90))
+    out.push({ field: 'complaintSla', message: 'every SLA must be between 0 and 2160 hours' });
+  if (
+    sla.resolutionHours.high > sla.resolutionHours.medium ||
+    sla.resolutionHours.medium > sla.resolutionHours.low
+  )
+    out.push({
+      field: 'complaintSla.resolutionHours',
+      message: 'high severity must be resolved no later than medium, medium no later than low',
+    });
   for (const [role, pct] of Object.entries(s.discountAuthorityPct)) {
     if (pct !== null && (typeof pct !== 'number' || pct < 0 || pct > 100))
       out.push({ field: `discountAuthorityPct.${role}`, message: 'must be 0-100 or null (unlimited)' });

@@ -52,16 +52,20 @@ export function ladderProblems(ladder: TierLadder): string[] {
   if (ladder.length > 10) problems.push('a ladder has at most 10 tiers');
   const keys = new Set<string>();
   ladder.forEach((t, i) => {
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(t.key)) problems.push(`tier ${i + 1}: key must be a short code such as gold`);
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(t.key))
+      problems.push(`tier ${i + 1}: key must be a short code such as gold`);
     if (keys.has(t.key)) problems.push(`tier ${t.key} appears twice`);
     keys.add(t.key);
     if (!t.label?.['zh-CN'] || !t.label?.en) problems.push(`tier ${t.key}: needs a zh-CN and an en label`);
     if (!Number.isInteger(t.revisitDays) || t.revisitDays < 1 || t.revisitDays > 365)
       problems.push(`tier ${t.key}: revisitDays must be 1-365`);
-    if (typeof t.minScore !== 'number' || t.minScore < 0 || t.minScore > 100) problems.push(`tier ${t.key}: minScore must be 0-100`);
-    if (i > 0 && t.minScore >= ladder[i - 1].minScore) problems.push(`tier ${t.key}: minScore must be below the tier above`);
+    if (typeof t.minScore !== 'number' || t.minScore < 0 || t.minScore > 100)
+      problems.push(`tier ${t.key}: minScore must be 0-100`);
+    if (i > 0 && t.minScore >= ladder[i - 1].minScore)
+      problems.push(`tier ${t.key}: minScore must be below the tier above`);
   });
-  if (ladder.length && ladder[ladder.length - 1].minScore !== 0) problems.push('the lowest tier must start at minScore 0');
+  if (ladder.length && ladder[ladder.length - 1].minScore !== 0)
+    problems.push('the lowest tier must start at minScore 0');
   return problems;
 }
 

@@ -39,8 +39,12 @@ export class AccountManagement1732700000000 implements MigrationInterface {
     await q.query(`ALTER TABLE teams ADD COLUMN parent_id uuid`);
     await q.query(`ALTER TABLE teams ADD COLUMN version integer NOT NULL DEFAULT 1`);
     await q.query(`ALTER TABLE teams ADD COLUMN updated_at timestamptz(3) NOT NULL DEFAULT now()`);
-    await q.query(`ALTER TABLE teams ADD FOREIGN KEY (workspace_id, parent_id) REFERENCES teams (workspace_id, id)`);
-    await q.query(`ALTER TABLE members ADD FOREIGN KEY (workspace_id, manager_id) REFERENCES members (workspace_id, id)`);
+    await q.query(
+      `ALTER TABLE teams ADD FOREIGN KEY (workspace_id, parent_id) REFERENCES teams (workspace_id, id)`,
+    );
+    await q.query(
+      `ALTER TABLE members ADD FOREIGN KEY (workspace_id, manager_id) REFERENCES members (workspace_id, id)`,
+    );
 
     // Key accounts: qualification, evaluation, recommended tier, handover to the service team.
     await q.query(`ALTER TABLE accounts ADD COLUMN strategic_potential boolean NOT NULL DEFAULT false`);
@@ -49,7 +53,9 @@ export class AccountManagement1732700000000 implements MigrationInterface {
     await q.query(`ALTER TABLE accounts ADD COLUMN recommended_tier text`);
     await q.query(`ALTER TABLE accounts ADD COLUMN service_handover jsonb`);
     await q.query(`ALTER TABLE accounts ADD COLUMN stage_changed_at timestamptz(3) NOT NULL DEFAULT now()`);
-    await q.query(`ALTER TABLE accounts ADD CONSTRAINT accounts_name_length CHECK (char_length(name) <= 200)`);
+    await q.query(
+      `ALTER TABLE accounts ADD CONSTRAINT accounts_name_length CHECK (char_length(name) <= 200)`,
+    );
 
     // Chinese (and any) substring search: every two-character window of the lower-cased name, in a GIN index.
     await q.query(`
@@ -57,7 +63,9 @@ export class AccountManagement1732700000000 implements MigrationInterface {
         SELECT coalesce(array_agg(DISTINCT substr(lower(t), i, 2)), '{}')
         FROM generate_series(1, greatest(char_length(t) - 1, 0)) AS i
       $$`);
-    await q.query(`ALTER TABLE accounts ADD COLUMN name_bigrams text[] GENERATED ALWAYS AS (name_bigrams(name)) STORED`);
+    await q.query(
+      `ALTER TABLE accounts ADD COLUMN name_bigrams text[] GENERATED ALWAYS AS (name_bigrams(name)) STORED`,
+    );
     await q.query(`CREATE INDEX accounts_name_bigrams ON accounts USING gin (name_bigrams)`);
     await q.query(`CREATE INDEX accounts_by_owner_name ON accounts (workspace_id, owner_id, name, id)`);
     await q.query(`CREATE INDEX accounts_by_stage ON accounts (workspace_id, status)`);
@@ -80,9 +88,15 @@ export class AccountManagement1732700000000 implements MigrationInterface {
         decision_note text,
         FOREIGN KEY (workspace_id, account_id) REFERENCES accounts (workspace_id, id)
       )`);
-    await q.query(`CREATE INDEX tier_changes_account ON tier_changes (workspace_id, account_id, requested_at)`);
-    await q.query(`CREATE UNIQUE INDEX tier_changes_one_pending ON tier_changes (account_id) WHERE status = 'pending'`);
-    await q.query(`CREATE INDEX tier_changes_pending ON tier_changes (workspace_id, requested_at) WHERE status = 'pending'`);
+    await q.query(
+      `CREATE INDEX tier_changes_account ON tier_changes (workspace_id, account_id, requested_at)`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX tier_changes_one_pending ON tier_changes (account_id) WHERE status = 'pending'`,
+    );
+    await q.query(
+      `CREATE INDEX tier_changes_pending ON tier_changes (workspace_id, requested_at) WHERE status = 'pending'`,
+    );
 
     // The archive: contacts, communication records, the cooperation timeline.
     await q.query(`
@@ -105,7 +119,9 @@ export class AccountManagement1732700000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX contacts_account ON contacts (workspace_id, account_id)`);
     await q.query(`CREATE UNIQUE INDEX contacts_one_primary ON contacts (account_id) WHERE is_primary`);
-    await q.query(`CREATE UNIQUE INDEX contacts_crm_person ON contacts (workspace_id, account_id, crm_person_id) WHERE crm_person_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX contacts_crm_person ON contacts (workspace_id, account_id, crm_person_id) WHERE crm_person_id IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE communication_records (
         id            uuid PRIMARY KEY,
@@ -121,7 +137,9 @@ export class AccountManagement1732700000000 implements MigrationInterface {
         created_at    timestamptz(3) NOT NULL DEFAULT now(),
         FOREIGN KEY (workspace_id, account_id) REFERENCES accounts (workspace_id, id)
       )`);
-    await q.query(`CREATE INDEX communication_records_account ON communication_records (workspace_id, account_id, occurred_at DESC)`);
+    await q.query(
+      `CREATE INDEX communication_records_account ON communication_records (workspace_id, account_id, occurred_at DESC)`,
+    );
     await q.query(`
       CREATE TABLE account_timeline (
         seq          bigserial PRIMARY KEY,
@@ -132,7 +150,9 @@ export class AccountManagement1732700000000 implements MigrationInterface {
         kind         text NOT NULL,
         details      jsonb NOT NULL DEFAULT '{}'
       )`);
-    await q.query(`CREATE INDEX account_timeline_account ON account_timeline (workspace_id, account_id, seq DESC)`);
+    await q.query(
+      `CREATE INDEX account_timeline_account ON account_timeline (workspace_id, account_id, seq DESC)`,
+    );
 
     // Account plans.
     await q.query(`
@@ -184,12 +204,21 @@ export class AccountManagement1732700000000 implements MigrationInterface {
     await q.query(`ALTER TABLE accounts DROP COLUMN name_bigrams`);
     await q.query(`DROP FUNCTION name_bigrams(text)`);
     await q.query(`ALTER TABLE accounts DROP CONSTRAINT accounts_name_length`);
-    for (const c of ['stage_changed_at', 'service_handover', 'recommended_tier', 'evaluation_score', 'evaluation', 'strategic_potential'])
+    for (const c of [
+      'stage_changed_at',
+      'service_handover',
+      'recommended_tier',
+      'evaluation_score',
+      'evaluation',
+      'strategic_potential',
+    ])
       await q.query(`ALTER TABLE accounts DROP COLUMN ${c}`);
     await q.query(`ALTER TABLE members DROP CONSTRAINT members_workspace_id_manager_id_fkey`);
     await q.query(`ALTER TABLE teams DROP CONSTRAINT teams_workspace_id_parent_id_fkey`);
-    for (const c of ['updated_at', 'version', 'parent_id']) await q.query(`ALTER TABLE teams DROP COLUMN ${c}`);
-    for (const c of ['updated_at', 'version', 'successor_id', 'phone']) await q.query(`ALTER TABLE members DROP COLUMN ${c}`);
+    for (const c of ['updated_at', 'version', 'parent_id'])
+      await q.query(`ALTER TABLE teams DROP COLUMN ${c}`);
+    for (const c of ['updated_at', 'version', 'successor_id', 'phone'])
+      await q.query(`ALTER TABLE members DROP COLUMN ${c}`);
     await q.query(`DROP TABLE workspace_settings_history`);
     await q.query(`ALTER TABLE workspaces ADD COLUMN tier_ladder jsonb`);
     await q.query(`UPDATE workspaces SET tier_ladder = settings->'tierLadder'`);

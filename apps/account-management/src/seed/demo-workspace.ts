@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Role } from '@app/contracts';
-import { DEFAULT_LADDER } from '../domain/tier-ladder';
+import { DEFAULT_SETTINGS } from '../domain/settings';
 
 /** The demo workspace `npm start` seeds: fixed ids, so printed tokens stay valid across restarts. */
 export const DEMO_WORKSPACE = {
@@ -211,8 +211,13 @@ export async function seedDemoWorkspace(em: EntityManager): Promise<{ accounts: 
   await em.transaction(async (tx) => {
     await tx.query(`SET CONSTRAINTS ALL DEFERRED`);
     await tx.query(
-      `INSERT INTO workspaces (id, name, time_zone, tier_ladder) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
-      [DEMO_WORKSPACE.id, DEMO_WORKSPACE.name, DEMO_WORKSPACE.timeZone, JSON.stringify(DEFAULT_LADDER)],
+      `INSERT INTO workspaces (id, name, time_zone, settings) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
+      [
+        DEMO_WORKSPACE.id,
+        DEMO_WORKSPACE.name,
+        DEMO_WORKSPACE.timeZone,
+        JSON.stringify({ ...DEFAULT_SETTINGS, timeZone: DEMO_WORKSPACE.timeZone }),
+      ],
     );
     for (const team of DEMO_TEAMS) {
       await tx.query(

@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -117,8 +118,17 @@ export class CreateAccountDto {
   @Min(0)
   @Max(100)
   profitContributionPct?: number;
+
+  @ApiPropertyOptional({ description: 'A recorded strategic potential (qualifies on its own)' })
+  @IsOptional()
+  @IsBoolean()
+  strategicPotential?: boolean;
 }
 
+/**
+ * Plain fields of an account. Tier, stage and assignment have their own operations (they need a reason,
+ * an approval, or a handover) and are not accepted here.
+ */
 export class UpdateAccountDto {
   @ApiPropertyOptional()
   @IsOptional()
@@ -126,21 +136,10 @@ export class UpdateAccountDto {
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 32)
-  tier?: string;
-
   @ApiPropertyOptional({ enum: ACCOUNT_CATEGORIES })
   @IsOptional()
   @IsIn(ACCOUNT_CATEGORIES)
   category?: AccountCategory;
-
-  @ApiPropertyOptional({ enum: ACCOUNT_STATUSES })
-  @IsOptional()
-  @IsIn(ACCOUNT_STATUSES)
-  status?: AccountStatus;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -153,23 +152,6 @@ export class UpdateAccountDto {
   @IsString()
   @Length(1, 100)
   region?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsUUID()
-  ownerId?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsUUID()
-  serviceTeamId?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsUUID('all', { each: true })
-  assistantIds?: string[];
 
   @ApiPropertyOptional({ type: MoneyDto })
   @IsOptional()
@@ -184,9 +166,49 @@ export class UpdateAccountDto {
   @Min(0)
   @Max(100)
   profitContributionPct?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  strategicPotential?: boolean;
 }
 
 export class ListAccountsQuery {
+  @ApiPropertyOptional({
+    description: 'Name contains (Chinese substrings work: 华为 finds 深圳华为技术有限公司)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  industry?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  region?: string;
+
+  @ApiPropertyOptional({ enum: ACCOUNT_CATEGORIES })
+  @IsOptional()
+  @IsIn(ACCOUNT_CATEGORIES)
+  category?: AccountCategory;
+
+  @ApiPropertyOptional({ description: "Owner's team" })
+  @IsOptional()
+  @IsUUID()
+  teamId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  serviceTeamId?: string;
+
   @ApiPropertyOptional({ description: 'Filter by tier key' })
   @IsOptional()
   @IsString()

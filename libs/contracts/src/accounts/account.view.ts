@@ -21,10 +21,61 @@ export interface AccountView {
   assistantIds: string[];
   annualPurchase: Money | null;
   profitContributionPct: number | null;
+  strategicPotential: boolean;
+  /** Is it a key account by the workspace's thresholds, and why. */
+  qualification: { qualified: boolean; reasons: string[] };
+  evaluation: AccountEvaluation | null;
+  recommendedTier: string | null;
+  serviceHandover: ServiceHandover | null;
   version: number;
   createdAt: string;
   updatedAt: string;
   redacted: string[];
+}
+
+export interface AccountEvaluation {
+  scores: {
+    scale: number;
+    brandInfluence: number;
+    marketShare: number;
+    paymentCapacity: number;
+    potential: number;
+  };
+  score: number;
+  evaluatedAt: string;
+  evaluatedBy: string;
+}
+
+export interface ServiceHandover {
+  needs: string;
+  contacts: string;
+  agreements: string;
+  serviceTeamId: string | null;
+  handedOverAt: string;
+  handedOverBy: string;
+}
+
+export interface TierChangeView {
+  id: string;
+  accountId: string;
+  accountName?: string;
+  fromTier: string | null;
+  toTier: string;
+  reason: string;
+  status: 'applied' | 'pending' | 'approved' | 'rejected' | 'superseded';
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  kind: string;
+  details: Record<string, unknown>;
 }
 
 export interface Page<T> {

@@ -1,0 +1,38 @@
+import { EntityManager } from 'typeorm';
+
+/** What happened to an account, for the cooperation timeline. */
+export type TimelineKind =
+  | 'created'
+  | 'updated'
+  | 'tier_changed'
+  | 'tier_change_requested'
+  | 'tier_change_decided'
+  | 'stage_changed'
+  | 'evaluated'
+  | 'assigned'
+  | 'owner_changed'
+  | 'contact_added'
+  | 'contact_updated'
+  | 'contact_removed'
+  | 'communication_recorded'
+  | 'plan_created'
+  | 'plan_updated'
+  | 'handover'
+  | 'exported';
+
+/** Appends to an account's cooperation timeline, inside the caller's transaction. */
+export async function addTimeline(
+  m: EntityManager,
+  e: {
+    workspaceId: string;
+    accountId: string;
+    actorId: string | null;
+    kind: TimelineKind;
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await m.query(
+    `INSERT INTO account_timeline (workspace_id, account_id, actor_id, kind, details) VALUES ($1, $2, $3, $4, $5)`,
+    [e.workspaceId, e.accountId, e.actorId, e.kind, JSON.stringify(e.details ?? {})],
+  );
+}

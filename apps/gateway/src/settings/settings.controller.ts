@@ -1,0 +1,90 @@
+import { Body, Controller, Get, Headers, Patch, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { Actor, SUBJECTS } from '@app/contracts';
+import { RpcClient } from '@app/messaging';
+import { CurrentActor, Requires } from '../auth/auth.decorators';
+import { DtoPipe } from '../accounts/dto-pipe';
+import { etagOf, versionFromIfMatch } from '../accounts/preconditions';
+
+export class UpdateSettingsDto {
+  @ApiProperty({
+    description:
+      'Settings to change: timeZone, tierLadder, categories, qualification, evaluationWeights, protectedTopTiers, revisitAssignee, complaintSla, discountAuthorityPct',
+  })
+  @IsObject()
+  changes: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    enum: ['policy', 'abc', 'strategic'],
+    description: 'Replace the ladder with a preset',
+  })
+  @IsOptional()
+  @IsIn(['policy', 'abc', 'strategic'])
+  tierLadderPreset?: string;
+
+  @ApiPropertyOptional({
+    description: 'Old tier key → new tier key, required for every dropped tier still in use',
+  })
+  @IsOptional()
+  @IsObject()
+  tierMapping?: Record<string, string>;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) reason?: string;
+}
+
+interface SettingsView {
+  workspaceId: string;
+  version: number;
+  settings: Record<string, unknown>;
+}
+
+@ApiTags('settings')
+@ApiBearerAuth()
+@Controller('api/v1/settings')
+export class SettingsController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get()
+  @Requires('read', 'Settings')
+  @ApiOperation({ summary: "The workspace's settings; the ETag is their version" })
+  async get(@CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<SettingsView> {
+    const s = await this.rpc.request<SettingsView>(SUBJECTS.accounts.settingsGet, actor, {});
+    res.setHeader('ETag', etagOf(s.version));
+    return s;
+  }
+
+  @Get('history')
+  @Requires('read', 'Settings')
+  history(@CurrentActor() actor: Actor): Promise<unknown[]> {
+    return this.rpc.request(SUBJECTS.accounts.settingsHistory, actor, {});
+  }
+
+  @Patch()
+  @Requires('update', 'Settings')
+  @ApiOperation({
+    summary: 'Change settings (director or admin); a ladder change maps every dropped tier in use',
+  })
+  @ApiHeader({ name: 'If-Match', required: true })
+  async update(
+    @CurrentActor() actor: Actor,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body(new DtoPipe(UpdateSettingsDto)) body: UpdateSettingsDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SettingsView> {
+    const s = await this.rpc.request<SettingsView>(SUBJECTS.accounts.settingsUpdate, actor, {
+      expectedVersion: versionFromIfMatch(ifMatch),
+      ...body,
+    });
+    res.setHeader('ETag', etagOf(s.version));
+    return s;
+  }
+}
