@@ -7,6 +7,8 @@ import { AccountManagementConfig, APP_NAME, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { ActorContextService } from './organisation/actor-context.service';
 import { OrganisationHandler } from './organisation/organisation.handler';
+import { OrganisationService } from './organisation/organisation.service';
+import { HandoverService } from './organisation/handover.service';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountsHandler } from './accounts/accounts.handler';
 import { SystemHandler } from './system/system.handler';
@@ -41,6 +43,8 @@ export function appModule(config: AccountManagementConfig) {
     providers: [
       ActorContextService,
       OrganisationHandler,
+      OrganisationService,
+      HandoverService,
       AccountRepository,
       AccountsService,
       AccountsHandler,

@@ -13,6 +13,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountLifecycleController } from './accounts/account-lifecycle.controller';
 import { SettingsController } from './settings/settings.controller';
+import { OrganisationController } from './organisation/organisation.controller';
 import { HealthController } from './health/health.controller';
 import { DevTokenController } from './dev-auth/dev-token.controller';
 import { TabsController } from './tabs/tabs.controller';
@@ -44,6 +45,7 @@ export class GatewayModule {
         AccountsController,
         AccountLifecycleController,
         SettingsController,
+        OrganisationController,
         ApiKeysController,
         TabsController,
         // The dev-token endpoint does not exist unless KAM_DEV_AUTH=1.

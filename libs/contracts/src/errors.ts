@@ -12,12 +12,24 @@ export const ERROR_CODES = {
   forbidden: { status: 403, en: 'You are not allowed to do this', zh: '您无权执行此操作' },
   not_found: { status: 404, en: 'Not found', zh: '未找到' },
   account_not_found: { status: 404, en: 'Key account not found', zh: '未找到该大客户' },
+  contact_not_found: { status: 404, en: 'Contact not found', zh: '未找到该联系人' },
+  account_plan_not_found: { status: 404, en: 'Account plan not found', zh: '未找到该客户计划' },
   route_not_found: { status: 404, en: 'No such endpoint', zh: '接口不存在' },
   conflict: { status: 409, en: 'The request conflicts with the current state', zh: '请求与当前状态冲突' },
   crm_company_already_linked: {
     status: 409,
     en: 'This CRM company is already a key account',
     zh: '该 CRM 公司已是大客户',
+  },
+  contact_already_linked: {
+    status: 409,
+    en: 'This CRM person is already a contact of this account',
+    zh: '该 CRM 联系人已是此客户的联系人',
+  },
+  account_plan_exists: {
+    status: 409,
+    en: 'This account already has a plan for {period}',
+    zh: '该客户已有 {period} 期间的客户计划',
   },
   idempotency_key_reused: {
     status: 409,

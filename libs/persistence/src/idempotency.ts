@@ -50,3 +50,19 @@ export async function applyOnce<T>(
     return result;
   });
 }
+
+/**
+ * Rows of an `UPDATE … RETURNING` or `DELETE … RETURNING` run through TypeORM's `query()`, which answers
+ * `[rows, affectedCount]` for those statements (and plain rows for INSERT/SELECT).
+ */
+export async function updateReturning<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const result: unknown = await m.query(sql, params);
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  )
+    return result[0] as T[];
+  return result as T[];
+}

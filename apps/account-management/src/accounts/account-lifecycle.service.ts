@@ -1,3 +1,4 @@
+import { updateReturning } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -194,7 +195,8 @@ export class AccountLifecycleService {
       if (change.status !== 'pending')
         throw new KamError('conflict', { reason: `the change is already ${change.status}` });
       const status = dto.decision === 'approve' ? 'approved' : 'rejected';
-      const updated: TierChangeRow[] = await m.query(
+      const updated = await updateReturning<TierChangeRow>(
+        m,
         `UPDATE tier_changes SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4 WHERE id = $1 RETURNING *`,
         [changeId, status, actor.memberId, dto.note ?? null],
       );
@@ -441,15 +443,13 @@ export class AccountLifecycleService {
        WHERE workspace_id = $1 AND account_id = $2 AND ($3::bigint IS NULL OR seq < $3) ORDER BY seq DESC LIMIT $4`,
       [actor.workspaceId, id, before ?? null, limit + 1],
     );
-    const items = rows
-      .slice(0, limit)
-      .map((r) => ({
-        seq: Number(r.seq),
-        at: r.at.toISOString(),
-        actorId: r.actor_id,
-        kind: r.kind,
-        details: r.details,
-      }));
+    const items = rows.slice(0, limit).map((r) => ({
+      seq: Number(r.seq),
+      at: r.at.toISOString(),
+      actorId: r.actor_id,
+      kind: r.kind,
+      details: r.details,
+    }));
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].seq) : null };
   }
 }

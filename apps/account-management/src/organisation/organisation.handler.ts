@@ -1,11 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Actor, MemberAuthCheckReply, SUBJECTS } from '@app/contracts';
+import {
+  Actor,
+  CreateTeamRequest,
+  DepartureRequest,
+  IdRequest,
+  ListMembersRequest,
+  MemberAuthCheckReply,
+  parseDto,
+  SUBJECTS,
+  UpdateTeamRequest,
+  UpsertMemberRequest,
+} from '@app/contracts';
 import { RpcHandler } from '@app/messaging';
+import { OrganisationService } from './organisation.service';
+import { HandoverService } from './handover.service';
 
 @Injectable()
 export class OrganisationHandler {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly org: OrganisationService,
+    private readonly handover: HandoverService,
+  ) {}
 
   /** Lets the gateway refuse a departed member's token. */
   @RpcHandler(SUBJECTS.accounts.memberAuthCheck)
@@ -15,5 +32,48 @@ export class OrganisationHandler {
       [actor.memberId, actor.workspaceId],
     );
     return { active: rows[0]?.status === 'active' };
+  }
+
+  @RpcHandler(SUBJECTS.accounts.memberList)
+  listMembers(data: unknown, actor: Actor) {
+    return this.org.listMembers(actor, parseDto(ListMembersRequest, data).query);
+  }
+
+  @RpcHandler(SUBJECTS.accounts.memberGet)
+  getMember(data: unknown, actor: Actor) {
+    return this.org.getMember(actor, parseDto(IdRequest, data).id);
+  }
+
+  @RpcHandler(SUBJECTS.accounts.memberUpsert)
+  upsertMember(data: unknown, actor: Actor) {
+    const r = parseDto(UpsertMemberRequest, data);
+    return this.org.upsertMember(actor, r.id, r.data);
+  }
+
+  @RpcHandler(SUBJECTS.accounts.memberDepart)
+  depart(data: unknown, actor: Actor) {
+    const r = parseDto(DepartureRequest, data);
+    return this.handover.depart(actor, r.id, r.data);
+  }
+
+  @RpcHandler(SUBJECTS.accounts.memberHandoverReport)
+  report(data: unknown, actor: Actor) {
+    return this.handover.report(actor, parseDto(IdRequest, data).id);
+  }
+
+  @RpcHandler(SUBJECTS.accounts.teamList)
+  listTeams(_data: unknown, actor: Actor) {
+    return this.org.listTeams(actor);
+  }
+
+  @RpcHandler(SUBJECTS.accounts.teamCreate)
+  createTeam(data: unknown, actor: Actor) {
+    return this.org.createTeam(actor, parseDto(CreateTeamRequest, data).data);
+  }
+
+  @RpcHandler(SUBJECTS.accounts.teamUpdate)
+  updateTeam(data: unknown, actor: Actor) {
+    const r = parseDto(UpdateTeamRequest, data);
+    return this.org.updateTeam(actor, r.id, r.expectedVersion, r.data);
   }
 }

@@ -1,3 +1,4 @@
+import { updateReturning } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, EVENTS, KamError, validationError } from '@app/contracts';
@@ -62,9 +63,7 @@ export class WorkspaceSettingsService {
     return this.load(this.ds.manager, actor.workspaceId);
   }
 
-  async history(
-    actor: Actor,
-  ): Promise<
+  async history(actor: Actor): Promise<
     {
       version: number;
       changedBy: string | null;
@@ -171,7 +170,8 @@ export class WorkspaceSettingsService {
           });
         for (const [from, to] of Object.entries(mapping)) {
           if (from === to) continue;
-          const moved: { id: string }[] = await m.query(
+          const moved = await updateReturning<{ id: string }>(
+            m,
             `UPDATE accounts SET tier = $3, version = version + 1, updated_at = now() WHERE workspace_id = $1 AND tier = $2 RETURNING id`,
             [actor.workspaceId, from, to],
           );

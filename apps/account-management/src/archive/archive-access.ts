@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor, ArchiveChangedEvent, EVENTS, KamError } from '@app/contracts';
+import {
+  accessibleWherePositional,
+  Action,
+  KamAbility,
+  PositionalSqlCondition,
+  RecordSubject,
+  subject,
+} from '@app/authz';
+import { addToOutbox } from '@app/messaging';
+import { ACCOUNT_COLUMNS, ACCOUNT_FIELD_SQL, AccountRow } from '../accounts/account.sql';
+import { toSubject } from '../accounts/account.mapper';
+import { addTimeline } from './timeline';
+
+/** The records of an account's archive. They follow the access of their account (conditions on its relations). */
+export type ArchiveSubject = Extract<RecordSubject, 'Contact' | 'CommunicationRecord' | 'AccountPlan'>;
+
+/**
+ * The one access path of the archive: which accounts' contacts, records and plans the caller may touch, as SQL
+ * over `accounts a`, and the change log (timeline + outbox event) every archive mutation writes.
+ */
+@Injectable()
+export class ArchiveAccess {
+  /** What the ability allows on the subject as SQL over `accounts a`; 403 when no rule allows any record. */
+  where(ability: KamAbility, action: Action, name: ArchiveSubject, offset: number): PositionalSqlCondition {
+    const access = accessibleWherePositional(ability, action, name, ACCOUNT_FIELD_SQL, offset);
+    if (!access) throw new KamError('forbidden');
+    return access;
+  }
+
+  /**
+   * The account whose archive is read or changed. An account of another workspace, or one whose `name` records the
+   * caller may not read, is "not found"; one they may read but not `action`, 403. With `lock`, the account row is
+   * locked against other archive changes (the primary-contact rule, plan periods) until the transaction ends.
+   */
+  async account(
+    m: EntityManager,
+    ability: KamAbility,
+    workspaceId: string,
+    accountId: string,
+    name: ArchiveSubject,
+    action: Action,
+    opts: { lock?: boolean } = {},
+  ): Promise<AccountRow> {
+    const access = this.where(ability, 'read', name, 2);
+    const rows: AccountRow[] = await m.query(
+      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})
+       ${opts.lock ? 'FOR NO KEY UPDATE OF a' : ''}`,
+      [accountId, workspaceId, ...access.values],
+    );
+    const row = rows[0];
+    if (!row) throw new KamError('account_not_found', { id: accountId });
+    this.authorize(ability, action, name, row);
+    return row;
+  }
+
+  authorize(ability: KamAbility, action: Action, name: ArchiveSubject, account: AccountRow): void {
+    // Typed per subject: CASL wants the forced subject type to be one of KamSubject's members.
+    const s = subject(name, { ...toSubject(account) }) as Parameters<KamAbility['can']>[1];
+    if (!ability.can(action, s)) throw new KamError('forbidden');
+  }
+
+  /**
+   * The account id of a contact or plan the caller may read, or null when there is none (another workspace's,
+   * or hidden from the caller): the caller answers 404 either way.
+   */
+  async parentOf(
+    m: EntityManager,
+    ability: KamAbility,
+    workspaceId: string,
+    table: 'contacts' | 'account_plans',
+    id: string,
+    name: ArchiveSubject,
+  ): Promise<string | null> {
+    const access = this.where(ability, 'read', name, 2);
+    const rows: { account_id: string }[] = await m.query(
+      `SELECT x.account_id FROM ${table} x JOIN accounts a ON a.id = x.account_id
+       WHERE x.id = $1 AND x.workspace_id = $2 AND (${access.sql})`,
+      [id, workspaceId, ...access.values],
+    );
+    return rows[0]?.account_id ?? null;
+  }
+
+  /** Writes the cooperation timeline and the `archive.changed` event, in the caller's transaction. */
+  async changed(
+    m: EntityManager,
+    actor: Actor,
+    change: Omit<ArchiveChangedEvent, 'workspaceId'> & { details: Record<string, unknown> },
+  ): Promise<void> {
+    const { details, ...event } = change;
+    await addTimeline(m, {
+      workspaceId: actor.workspaceId,
+      accountId: change.accountId,
+      actorId: actor.memberId,
+      kind: change.kind,
+      details,
+    });
+    await addToOutbox<ArchiveChangedEvent>(m, {
+      subject: EVENTS.archiveChanged,
+      workspaceId: actor.workspaceId,
+      requestId: actor.requestId,
+      payload: { ...event, workspaceId: actor.workspaceId },
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import {
+  Actor,
+  CreateTeamDto,
+  DepartureDto,
+  HandoverReport,
+  ListMembersQuery,
+  MemberView,
+  SUBJECTS,
+  TeamView,
+  UpdateTeamDto,
+  UpsertMemberDto,
+} from '@app/contracts';
+import { RpcClient } from '@app/messaging';
+import { CurrentActor, Requires } from '../auth/auth.decorators';
+import { DtoPipe } from '../accounts/dto-pipe';
+import { etagOf, versionFromIfMatch } from '../accounts/preconditions';
+import { uuidParam } from '../accounts/account-lifecycle.controller';
+
+@ApiTags('organisation')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class OrganisationController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get('members')
+  @Requires('read', 'Member')
+  listMembers(
+    @CurrentActor() actor: Actor,
+    @Query(new DtoPipe(ListMembersQuery)) query: ListMembersQuery,
+  ): Promise<MemberView[]> {
+    return this.rpc.request(SUBJECTS.accounts.memberList, actor, { query });
+  }
+
+  @Get('members/:id')
+  @Requires('read', 'Member')
+  async getMember(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MemberView> {
+    const m = await this.rpc.request<MemberView>(SUBJECTS.accounts.memberGet, actor, { id });
+    res.setHeader('ETag', etagOf(m.version));
+    return m;
+  }
+
+  @Put('members/:id')
+  @Requires('update', 'Member')
+  @ApiOperation({
+    summary: "Create or update a member under the CRM's workspace member id (roles, team, manager)",
+  })
+  upsertMember(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Body(new DtoPipe(UpsertMemberDto)) body: UpsertMemberDto,
+  ): Promise<MemberView> {
+    return this.rpc.request(SUBJECTS.accounts.memberUpsert, actor, { id, data: body });
+  }
+
+  @Post('members/:id/departure')
+  @HttpCode(200)
+  @Requires('handover', 'Member')
+  @ApiOperation({
+    summary:
+      'Staff departure: every account the leaver owns or assists, their teams and reports move to the successor in one ' +
+      'transaction; the member is marked departed; answers the handover report. Running it again changes nothing.',
+  })
+  depart(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Body(new DtoPipe(DepartureDto)) body: DepartureDto,
+  ): Promise<HandoverReport> {
+    return this.rpc.request(SUBJECTS.accounts.memberDepart, actor, { id, data: body }, { timeoutMs: 15000 });
+  }
+
+  @Get('members/:id/handover-report')
+  @Requires('read', 'Member')
+  report(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<HandoverReport> {
+    return this.rpc.request(SUBJECTS.accounts.memberHandoverReport, actor, { id });
+  }
+
+  @Get('teams')
+  @Requires('read', 'Team')
+  listTeams(@CurrentActor() actor: Actor): Promise<TeamView[]> {
+    return this.rpc.request(SUBJECTS.accounts.teamList, actor, {});
+  }
+
+  @Post('teams')
+  @HttpCode(201)
+  @Requires('create', 'Team')
+  createTeam(
+    @CurrentActor() actor: Actor,
+    @Body(new DtoPipe(CreateTeamDto)) body: CreateTeamDto,
+  ): Promise<TeamView> {
+    return this.rpc.request(SUBJECTS.accounts.teamCreate, actor, { data: body });
+  }
+
+  @Patch('teams/:id')
+  @Requires('update', 'Team')
+  @ApiHeader({ name: 'If-Match', required: true })
+  async updateTeam(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body(new DtoPipe(UpdateTeamDto)) body: UpdateTeamDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TeamView> {
+    const t = await this.rpc.request<TeamView>(SUBJECTS.accounts.teamUpdate, actor, {
+      id,
+      expectedVersion: versionFromIfMatch(ifMatch),
+      data: body,
+    });
+    res.setHeader('ETag', etagOf(t.version));
+    return t;
+  }
+}
