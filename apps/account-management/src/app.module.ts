@@ -15,6 +15,11 @@ import { SystemHandler } from './system/system.handler';
 import { AccountRepository } from './accounts/account.repository';
 import { AccountLifecycleService } from './accounts/account-lifecycle.service';
 import { AccountLifecycleHandler } from './accounts/account-lifecycle.handler';
+import { ArchiveAccess } from './archive/archive-access';
+import { ContactsService } from './archive/contacts.service';
+import { CommunicationRecordsService } from './archive/communication-records.service';
+import { AccountPlansService } from './archive/account-plans.service';
+import { ArchiveHandler } from './archive/archive.handler';
 import { WorkspaceSettingsService } from './workspace/workspace-settings.service';
 import { WorkspaceSettingsHandler } from './workspace/workspace-settings.handler';
 import { PurgeIdempotencyKeysJob } from './jobs/purge-idempotency-keys.job';
@@ -50,6 +55,11 @@ export function appModule(config: AccountManagementConfig) {
       AccountsHandler,
       AccountLifecycleService,
       AccountLifecycleHandler,
+      ArchiveAccess,
+      ContactsService,
+      CommunicationRecordsService,
+      AccountPlansService,
+      ArchiveHandler,
       WorkspaceSettingsService,
       WorkspaceSettingsHandler,
       SystemHandler,

@@ -6,6 +6,7 @@ export * from './validation';
 export * from './accounts/account.dto';
 export * from './accounts/account.view';
 export * from './accounts/account-actions.dto';
+export * from './accounts/account-transfer.dto';
 export * from './accounts/archive.dto';
 export * from './accounts/archive.view';
 export * from './organisation.dto';

@@ -72,6 +72,7 @@ export const EVENTS = {
   accountStageChanged: 'kam.events.accounts.account.stage-changed',
   accountAssigned: 'kam.events.accounts.account.assigned',
   accountExported: 'kam.events.accounts.account.exported',
+  accountExportCompleted: 'kam.events.accounts.account.export-completed',
   archiveChanged: 'kam.events.accounts.archive.changed',
   settingsChanged: 'kam.events.accounts.settings.changed',
   memberChanged: 'kam.events.accounts.member.changed',

@@ -26,7 +26,7 @@ import { ACCOUNT_COLUMNS, ACCOUNT_FIELD_SQL, AccountRow } from './account.sql';
 import { toSubject } from './account.mapper';
 import { AccountRepository } from './account.repository';
 
-const SORTS = {
+export const SORTS = {
   name: { column: 'a.name', dir: 'ASC', cursorOf: (r: AccountRow) => r.name },
   '-name': { column: 'a.name', dir: 'DESC', cursorOf: (r: AccountRow) => r.name },
   updatedAt: { column: 'a.updated_at', dir: 'ASC', cursorOf: (r: AccountRow) => r.updated_at.toISOString() },
@@ -37,7 +37,7 @@ const SORTS = {
   },
 } as const;
 
-/** The bigrams of a search text, as the `name_bigrams` column holds them. */
+/** The lower-cased bigrams of a text (`search_grams` holds them prefixed with the workspace id). */
 export function bigramsOf(text: string): string[] {
   const t = [...text.toLowerCase()];
   const out = new Set<string>();
@@ -72,9 +72,10 @@ export function accountFilter(
   if (query.teamId)
     add((p) => `a.owner_id IN (SELECT m.id FROM members m WHERE m.team_id = ${p})`, query.teamId);
   if (query.q) {
-    // Substring search: the bigram index narrows the rows, ILIKE confirms (a one-character query scans).
-    const grams = bigramsOf(query.q);
-    if (grams.length) add((p) => `a.name_bigrams @> ${p}::text[]`, grams);
+    // Substring search: the workspace's bigrams in the GIN index narrow the rows (computed by the same SQL
+    // function as the column, so both sides lower-case alike), ILIKE confirms. A one-character query has no
+    // bigram and is filtered by ILIKE alone. `%`, `_` and backslashes are literal.
+    if ([...query.q].length >= 2) add((p) => `a.search_grams @> account_search_grams($1, ${p})`, query.q);
     add((p) => `a.name ILIKE ${p}`, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
   return { where, values };

@@ -40,7 +40,7 @@ export function toPlanView(r: PlanRow, budgetHidden: boolean): AccountPlanView {
     id: r.id,
     accountId: r.account_id,
     period: r.period,
-    objectives: r.objectives,
+    objectives: r.objectives.map((o) => ({ objective: o.objective, measures: o.measures })),
     strategies: r.strategies,
     resources: r.resources,
     budget:
