@@ -76,6 +76,7 @@ export const EVENTS = {
   archiveChanged: 'kam.events.accounts.archive.changed',
   settingsChanged: 'kam.events.accounts.settings.changed',
   memberChanged: 'kam.events.accounts.member.changed',
+  teamChanged: 'kam.events.accounts.team.changed',
   memberDeparted: 'kam.events.accounts.member.departed',
 } as const;
 

@@ -353,7 +353,19 @@ export class AccountLifecycleService {
         kind: 'evaluated',
         details: { score, recommendedTier: recommended },
       });
-      return this.repo.load(m, actor.workspaceId, id);
+      const after = await this.repo.load(m, actor.workspaceId, id);
+      await addToOutbox(m, {
+        subject: EVENTS.accountUpdated,
+        workspaceId: actor.workspaceId,
+        requestId: actor.requestId,
+        payload: {
+          accountId: id,
+          workspaceId: actor.workspaceId,
+          version: after.version,
+          changed: ['evaluation', 'recommendedTier'],
+        },
+      });
+      return after;
     });
     return this.finish(resolved, row);
   }

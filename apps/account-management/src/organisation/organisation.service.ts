@@ -181,7 +181,9 @@ export class OrganisationService {
         `INSERT INTO teams (id, workspace_id, name, kind, leader_id, parent_id) VALUES ($1, $2, $3, $4, $5, $6)`,
         [id, actor.workspaceId, dto.name, dto.kind, dto.leaderId ?? null, dto.parentId ?? null],
       );
+      await this.teamEvent(m, actor, id, 'created');
     });
+    this.relay.kick();
     if (dto.leaderId) this.actors.forget(dto.leaderId);
     return (await this.listTeams(actor)).find((t) => t.id === id)!;
   }
@@ -215,11 +217,37 @@ export class OrganisationService {
           dto.parentId ?? null,
         ],
       );
+      await this.teamEvent(m, actor, id, 'updated');
     });
+    this.relay.kick();
     // The old and new leader see other accounts now.
     if (previousLeader) this.actors.forget(previousLeader);
     if (dto.leaderId) this.actors.forget(dto.leaderId);
     return (await this.listTeams(actor)).find((t) => t.id === id)!;
+  }
+
+  private async teamEvent(
+    m: EntityManager,
+    actor: Actor,
+    teamId: string,
+    change: 'created' | 'updated',
+  ): Promise<void> {
+    const rows: { name: string; kind: string; leader_id: string | null; parent_id: string | null }[] =
+      await m.query(`SELECT name, kind, leader_id, parent_id FROM teams WHERE id = $1`, [teamId]);
+    await addToOutbox(m, {
+      subject: EVENTS.teamChanged,
+      workspaceId: actor.workspaceId,
+      requestId: actor.requestId,
+      payload: {
+        workspaceId: actor.workspaceId,
+        teamId,
+        change,
+        name: rows[0].name,
+        kind: rows[0].kind,
+        leaderId: rows[0].leader_id,
+        parentId: rows[0].parent_id,
+      },
+    });
   }
 
   private async checkTeamRefs(
