@@ -15,6 +15,9 @@ import { SystemHandler } from './system/system.handler';
 import { AccountRepository } from './accounts/account.repository';
 import { AccountLifecycleService } from './accounts/account-lifecycle.service';
 import { AccountLifecycleHandler } from './accounts/account-lifecycle.handler';
+import { AccountExportService } from './accounts/account-export.service';
+import { AccountImportService } from './accounts/account-import.service';
+import { AccountTransferHandler } from './accounts/account-transfer.handler';
 import { ArchiveAccess } from './archive/archive-access';
 import { ContactsService } from './archive/contacts.service';
 import { CommunicationRecordsService } from './archive/communication-records.service';
@@ -55,6 +58,9 @@ export function appModule(config: AccountManagementConfig) {
       AccountsHandler,
       AccountLifecycleService,
       AccountLifecycleHandler,
+      AccountExportService,
+      AccountImportService,
+      AccountTransferHandler,
       ArchiveAccess,
       ContactsService,
       CommunicationRecordsService,

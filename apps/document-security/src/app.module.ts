@@ -6,6 +6,7 @@ import { SERVICES } from '@app/contracts';
 import { APP_NAME, DocumentSecurityConfig, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { SystemHandler } from './system/system.handler';
+import { ExportAccessLogListener } from './access-log/export-access-log.listener';
 
 export function appModule(config: DocumentSecurityConfig) {
   @Module({
@@ -27,7 +28,7 @@ export function appModule(config: DocumentSecurityConfig) {
       MessagingModule.events({ pollMs: config.KAM_OUTBOX_POLL_MS }),
       JobsModule.forRoot(config.KAM_REDIS_URL, [QueueName.Documents]),
     ],
-    providers: [SystemHandler],
+    providers: [SystemHandler, ExportAccessLogListener],
   })
   class DocumentSecurityModule {}
   return DocumentSecurityModule;

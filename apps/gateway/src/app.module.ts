@@ -10,8 +10,10 @@ import { Authenticator } from './auth/authenticator.service';
 import { TokenService } from './auth/token.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { AccountTransferController } from './accounts/account-transfer.controller';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountLifecycleController } from './accounts/account-lifecycle.controller';
+import { ArchiveController } from './accounts/archive.controller';
 import { SettingsController } from './settings/settings.controller';
 import { OrganisationController } from './organisation/organisation.controller';
 import { HealthController } from './health/health.controller';
@@ -42,8 +44,11 @@ export class GatewayModule {
       ],
       controllers: [
         HealthController,
+        // Before AccountsController, so /accounts/export and /accounts/import are not taken for an :id.
+        AccountTransferController,
         AccountsController,
         AccountLifecycleController,
+        ArchiveController,
         SettingsController,
         OrganisationController,
         ApiKeysController,

@@ -44,6 +44,8 @@ export class RpcClient {
       ) {
         throw new KamError('service_unavailable', { service: serviceName, reason: code });
       }
+      // NATS carries at most 1 MB per message (a body at the gateway's limit plus the envelope may not fit).
+      if (code === NatsErrorCode.MaxPayloadExceeded) throw new KamError('payload_too_large');
       throw e;
     }
     const reply = decode<Reply<T>>(raw.data);

@@ -189,8 +189,7 @@ export class AccountPlansService {
       if (dto.resources !== undefined && dto.resources !== current.resources)
         set('resources', [['resources', dto.resources]]);
       if (dto.budget !== undefined) {
-        const before =
-          current.budget_minor === null ? null : `${current.budget_minor} ${current.currency}`;
+        const before = current.budget_minor === null ? null : `${current.budget_minor} ${current.currency}`;
         const after = dto.budget === null ? null : `${dto.budget.amountMinor} ${dto.budget.currency}`;
         if (before !== after)
           set('budget', [
@@ -198,8 +197,7 @@ export class AccountPlansService {
             ['currency', dto.budget?.currency ?? null],
           ]);
       }
-      if (dto.status !== undefined && dto.status !== current.status)
-        set('status', [['status', dto.status]]);
+      if (dto.status !== undefined && dto.status !== current.status) set('status', [['status', dto.status]]);
       if (!changed.length) return;
       await m.query(
         `UPDATE account_plans SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1`,

@@ -31,9 +31,10 @@ export class ArchiveAccess {
   }
 
   /**
-   * The account whose archive is read or changed. An account of another workspace, or one whose `name` records the
-   * caller may not read, is "not found"; one they may read but not `action`, 403. With `lock`, the account row is
-   * locked against other archive changes (the primary-contact rule, plan periods) until the transaction ends.
+   * The account whose archive is read or changed. An account of another workspace, or one whose `name` records
+   * (its contacts, records or plans) the caller may not read, is "not found"; one whose records they may read but
+   * not `action`, 403. With `lock`, the account row is locked against other archive changes (the primary-contact
+   * rule, plan periods) until the transaction ends.
    */
   async account(
     m: EntityManager,

@@ -82,8 +82,7 @@ export class CommunicationRecordsService {
     const last = page[page.length - 1];
     return {
       items: page.map(toRecordView),
-      nextCursor:
-        rows.length > limit && last ? encodeCursor(last.occurred_at.toISOString(), last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.occurred_at.toISOString(), last.id) : null,
     };
   }
 
@@ -103,14 +102,7 @@ export class CommunicationRecordsService {
         body: { accountId, ...dto },
       },
       async (m) => {
-        await this.access.account(
-          m,
-          ability,
-          actor.workspaceId,
-          accountId,
-          'CommunicationRecord',
-          'create',
-        );
+        await this.access.account(m, ability, actor.workspaceId, accountId, 'CommunicationRecord', 'create');
         const errors: FieldError[] = [];
         const when = occurredAtProblem(dto.occurredAt, new Date());
         if (when) errors.push({ field: 'occurredAt', message: when });
@@ -167,11 +159,7 @@ export class CommunicationRecordsService {
   }
 
   /** One record as the caller may see it (also for a replayed create: the caller's own access decides). */
-  private async view(
-    ability: KamAbility,
-    workspaceId: string,
-    id: string,
-  ): Promise<CommunicationRecordView> {
+  private async view(ability: KamAbility, workspaceId: string, id: string): Promise<CommunicationRecordView> {
     const rows: RecordRow[] = await this.ds.query(
       `SELECT ${RECORD_COLUMNS} FROM communication_records r WHERE r.id = $1 AND r.workspace_id = $2`,
       [id, workspaceId],

@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  Actor,
-  ContactView,
-  CreateContactDto,
-  KamError,
-  Page,
-  UpdateContactDto,
-} from '@app/contracts';
+import { Actor, ContactView, CreateContactDto, KamError, Page, UpdateContactDto } from '@app/contracts';
 import { KamAbility, redact } from '@app/authz';
 import { OutboxRelay } from '@app/messaging';
 import { applyOnce, updateReturning } from '@app/persistence';

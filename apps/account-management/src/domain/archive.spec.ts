@@ -6,7 +6,7 @@ describe('dating a communication record (visit, call, meeting …)', () => {
   it.each([
     ['a visit this morning', '2026-11-20T09:30:00+08:00'],
     ['a call last year', '2025-03-01T10:00:00Z'],
-    ['a meeting logged the evening before, in another time zone', '2026-11-21T08:00:00+01:00'],
+    ['a meeting this evening, written with a European offset', '2026-11-20T20:00:00+01:00'],
     ['exactly one day ahead', '2026-11-21T12:00:00+08:00'],
   ])('%s can be recorded', (_name, at) => {
     expect(occurredAtProblem(at, now)).toBeNull();
