@@ -239,7 +239,11 @@ describe('who may see the financial figures of a key account (DESIGN §4)', () =
     ['market_researcher', 'other', false],
     ['clerk', 'other', false],
   ];
-  const label = { annualPurchase: 'the annual purchase', profitContributionPct: 'the profit contribution' };
+  const label = {
+    annualPurchase: 'the annual purchase',
+    profitContributionPct: 'the profit contribution',
+    qualification: 'the qualification reasons',
+  };
   const table = rows.flatMap(([role, relation, visible]) =>
     ACCOUNT_FINANCIAL_FIELDS.map((field) => ({
       name: `${ROLE_NAMES[role]} ${visible ? 'can' : 'cannot'} see ${label[field]} of ${RELATION_NAMES[relation]}`,

@@ -65,7 +65,9 @@ const RULES: Record<Role, RuleSet> = {
   },
   account_manager: (b, ctx) => {
     const own = { ownerId: ctx.actor.memberId };
-    b.can(['create', 'read', 'update', 'export', 'changeTier'], 'Account', own);
+    // "Manage own": everything on their own accounts but deleting; `assign` keeps them the owner (checked on the
+    // account after the change), so they set assistants and the service team but cannot give accounts away.
+    b.can(['create', 'read', 'update', 'export', 'changeTier', 'assign'], 'Account', own);
     b.can('manage', ARCHIVE, own);
     everyoneReadsOrg(b, ctx);
   },

@@ -68,7 +68,8 @@ function redactFor(roles: Role[], relation: Relation) {
   return { view, out: redact(abilityOf(roles), 'Account', view, conditionView) };
 }
 
-const FINANCIAL = ['annualPurchase', 'profitContributionPct'];
+// The figures, and the qualification whose reasons would tell them apart.
+const FINANCIAL = ['profitContributionPct', 'annualPurchase', 'qualification'];
 
 describe('what a caller sees of a key account (field redaction)', () => {
   it.each([

@@ -13,7 +13,6 @@ export const ACCOUNT_BASIC_FIELDS = [
   'serviceTeamId',
   'assistantIds',
   'strategicPotential',
-  'qualification',
   'evaluation',
   'recommendedTier',
   'serviceHandover',
@@ -21,7 +20,8 @@ export const ACCOUNT_BASIC_FIELDS = [
   'createdAt',
   'updatedAt',
 ] as const;
-export const ACCOUNT_FINANCIAL_FIELDS = ['annualPurchase', 'profitContributionPct'] as const;
+/** Financial fields, and `qualification`, whose reasons would tell the purchase and profit thresholds apart. */
+export const ACCOUNT_FINANCIAL_FIELDS = ['annualPurchase', 'profitContributionPct', 'qualification'] as const;
 export const ACCOUNT_ALL_FIELDS = [...ACCOUNT_BASIC_FIELDS, ...ACCOUNT_FINANCIAL_FIELDS];
 
 export const CONTACT_BASIC_FIELDS = [

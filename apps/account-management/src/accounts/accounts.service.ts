@@ -158,13 +158,25 @@ export class AccountsService {
           errors.push({ field: 'ownerId', message: 'ownerId is not an active member of this workspace' });
         await this.repo.checkRefs(m, actor.workspaceId, dto, errors);
         if (errors.length) throw validationError(errors);
-        this.repo.authorize(resolved, 'create', {
+        const subjectOfNew = {
           ownerId,
           ownerTeamId,
           serviceTeamId: dto.serviceTeamId ?? null,
           assistantIds: dto.assistantIds ?? [],
           status,
-        });
+        };
+        this.repo.authorize(resolved, 'create', subjectOfNew);
+        // Financial fields the creator could not read back, they cannot write either.
+        const writable = redact(
+          resolved.ability,
+          'Account',
+          { annualPurchase: 1, profitContributionPct: 1 },
+          subjectOfNew,
+        );
+        for (const f of writable.redacted) {
+          if ((dto as unknown as Record<string, unknown>)[f] !== undefined)
+            throw new KamError('forbidden', { field: f });
+        }
         const id = randomUUID();
         try {
           await m.query(
