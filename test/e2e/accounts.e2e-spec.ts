@@ -159,6 +159,49 @@ describe('key accounts through the whole path', () => {
       expect(upd.body).toMatchObject({ id: res.body.id, version: 2, region: '华东', redacted: [] });
     });
 
+    it.each([
+      [
+        'a negative annual purchase',
+        { annualPurchase: { amountMinor: -1, currency: 'CNY' } },
+        'annualPurchase.amountMinor',
+      ],
+      ['a name of 201 characters', { name: '华'.repeat(201) }, 'name'],
+      ['a number for a name', { name: 42 }, 'name'],
+      ['an unknown member as owner', { ownerId: randomUUID() }, 'ownerId'],
+      ['an unknown category', { category: 'vip' }, 'category'],
+    ])('%s is a 400 naming the field, and nothing is created', async (_what, over, field) => {
+      const body = newAccount(over);
+      const res = await api()
+        .post('/api/v1/accounts')
+        .set('Authorization', `Bearer ${tokens.director}`)
+        .send(body)
+        .expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      const rows = await withDb(adminUrl(system.env), (db) =>
+        db.query(`SELECT count(*)::int AS n FROM account_management.accounts WHERE crm_company_id = $1`, [
+          body.crmCompanyId,
+        ]),
+      );
+      expect(rows.rows[0].n).toBe(0);
+    });
+
+    it('10 MB of text in a name is refused before it is read (413), and nothing is created', async () => {
+      const body = newAccount({ name: 'x'.repeat(10 * 1024 * 1024) });
+      const res = await api()
+        .post('/api/v1/accounts')
+        .set('Authorization', `Bearer ${tokens.director}`)
+        .set('Accept-Language', 'en')
+        .send(body)
+        .expect(413);
+      expect(res.body).toMatchObject({ code: 'payload_too_large', detail: 'The request body is too large' });
+      const rows = await withDb(adminUrl(system.env), (db) =>
+        db.query(`SELECT count(*)::int AS n FROM account_management.accounts WHERE crm_company_id = $1`, [
+          body.crmCompanyId,
+        ]),
+      );
+      expect(rows.rows[0].n).toBe(0);
+    });
+
     it('money must be one object, not a list', async () => {
       const res = await api()
         .post('/api/v1/accounts')
