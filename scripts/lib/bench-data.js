@@ -7,34 +7,58 @@
  * team of 5, a director; `perWorkspace` accounts spread evenly over the 50 account managers (200 each for
  * 10,000). Names are Chinese company names put together from a city, a brand, a qualifier, a trade and a legal
  * form (深圳华为智能技术有限公司), so a search for a brand such as 华为 matches about 1 account in 60.
- * Ids are md5-derived, so the same run always writes the same rows.
+ * Ids are derived from md5 of a key, so every run writes the same rows.
  */
+const { createHash } = require('node:crypto');
 const { Client } = require('pg');
 
-const CITIES = '北京 上海 深圳 广州 杭州 南京 苏州 成都 武汉 西安 天津 重庆 长沙 郑州 青岛 厦门 宁波 合肥 济南 福州 大连 沈阳 昆明 无锡 佛山 东莞 珠海 南昌 贵阳 哈尔滨'.split(' ');
+const CITIES =
+  '北京 上海 深圳 广州 杭州 南京 苏州 成都 武汉 西安 天津 重庆 长沙 郑州 青岛 厦门 宁波 合肥 济南 福州 大连 沈阳 昆明 无锡 佛山 东莞 珠海 南昌 贵阳 哈尔滨'.split(
+    ' ',
+  );
 const BRANDS = (
   '华为 中兴 腾讯 阿里 百度 京东 美的 格力 海尔 联想 比亚迪 小米 恒达 瑞丰 东方 中联 新盛 金山 长城 华润 ' +
   '招商 万科 海信 TCL 宏达 天宇 博远 鼎盛 星辰 汇通 远大 正泰 德力 金蝶 用友 浪潮 同方 紫光 大华 海康 ' +
   '三一 中联重 徐工 潍柴 福耀 伊利 蒙牛 光明 恒瑞 复星 国药 九州 顺丰 圆通 中通 申通 立讯 歌尔 蓝思 Acme'
 ).split(' ');
-const QUALIFIERS = '智能 数字 国际 实业 创新 精密 新能源 云 信息 网络 供应链 环球 光电 生物 航空 海洋 绿色 未来 智造 微'.split(' ');
-const TRADES = '技术 科技 通信 电子 能源 医药 汽车 物流 建设 置业 食品 化工 机械 电气 软件 贸易 环保 材料 装备 传媒'.split(' ');
+const QUALIFIERS =
+  '智能 数字 国际 实业 创新 精密 新能源 云 信息 网络 供应链 环球 光电 生物 航空 海洋 绿色 未来 智造 微'.split(
+    ' ',
+  );
+const TRADES =
+  '技术 科技 通信 电子 能源 医药 汽车 物流 建设 置业 食品 化工 机械 电气 软件 贸易 环保 材料 装备 传媒'.split(
+    ' ',
+  );
 const FORMS = '有限公司 股份有限公司 集团有限公司 有限责任公司'.split(' ');
 const INDUSTRIES = '通信设备 互联网 能源 医药 汽车 物流 房地产 食品 化工 机械 电子 金融'.split(' ');
 const REGIONS = '华北 华东 华南 华中 西南 西北 东北'.split(' ');
 const TIERS = ['gold', 'diamond', 'platinum', 'white_gold', 'silver'];
-const STATUSES = ['prospect', 'qualified', 'negotiating', 'agreement_signed', 'handed_over', 'active', 'active', 'active', 'at_risk', 'dormant'];
+const STATUSES = [
+  'prospect',
+  'qualified',
+  'negotiating',
+  'agreement_signed',
+  'handed_over',
+  'active',
+  'active',
+  'active',
+  'at_risk',
+  'dormant',
+];
 
 const TEAMS = 10;
 const AMS_PER_TEAM = 5;
 const SERVICE_STAFF = 5;
 
-/** Deterministic ids, the same in SQL (md5(key)::uuid) and here. */
-const crypto = require('node:crypto');
+/**
+ * Deterministic ids, the same in SQL and here: the md5 of a key, shaped as a version-4 UUID (the API's
+ * validators accept nothing else).
+ */
 function uuidOf(key) {
-  const h = crypto.createHash('md5').update(key).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  const h = createHash('md5').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+const uid = (keySql) => `overlay(overlay(md5(${keySql}) placing '4' from 13) placing '8' from 17)::uuid`;
 const ids = {
   workspace: (w) => uuidOf(`kam-bench-ws-${w}`),
   director: (w) => uuidOf(`kam-bench-m-${w}-director`),
@@ -51,44 +75,44 @@ async function generateWorkspaces(client, settings, from, to, perWorkspace) {
   await client.query('BEGIN');
   await client.query(
     `INSERT INTO workspaces (id, name, settings)
-     SELECT md5('kam-bench-ws-' || w)::uuid, '基准测试大客户部 ' || w, $1::jsonb FROM ${W}`,
+     SELECT ${uid(`'kam-bench-ws-' || w`)}, '基准测试大客户部 ' || w, $1::jsonb FROM ${W}`,
     [JSON.stringify(settings)],
   );
   await client.query(
     `INSERT INTO workspace_settings_history (workspace_id, version, settings, reason)
-     SELECT md5('kam-bench-ws-' || w)::uuid, 1, $1::jsonb, 'initial' FROM ${W}`,
+     SELECT ${uid(`'kam-bench-ws-' || w`)}, 1, $1::jsonb, 'initial' FROM ${W}`,
     [JSON.stringify(settings)],
   );
   // Teams 1-10 sell, team 11 serves; the leaders exist by the end of the transaction (deferred key).
   await client.query(
     `INSERT INTO teams (id, workspace_id, name, kind, leader_id)
-     SELECT md5('kam-bench-t-' || w || '-' || t)::uuid, md5('kam-bench-ws-' || w)::uuid,
+     SELECT ${uid(`'kam-bench-t-' || w || '-' || t`)}, ${uid(`'kam-bench-ws-' || w`)},
             CASE WHEN t <= ${TEAMS} THEN '客户经理' || t || '组' ELSE '客服组' END,
             CASE WHEN t <= ${TEAMS} THEN 'account_managers' ELSE 'customer_service' END,
-            CASE WHEN t <= ${TEAMS} THEN md5('kam-bench-m-' || w || '-leader-' || t)::uuid END
+            CASE WHEN t <= ${TEAMS} THEN ${uid(`'kam-bench-m-' || w || '-leader-' || t`)} END
      FROM ${W}, generate_series(1, ${TEAMS + 1}) AS t`,
   );
   await client.query(
     `INSERT INTO members (id, workspace_id, name, roles, team_id)
-     SELECT md5('kam-bench-m-' || w || '-director')::uuid, md5('kam-bench-ws-' || w)::uuid, '总监 ' || w,
-            '{director}', NULL FROM ${W}
+     SELECT ${uid(`'kam-bench-m-' || w || '-director'`)}, ${uid(`'kam-bench-ws-' || w`)}, '总监 ' || w,
+            '{director}'::text[], NULL FROM ${W}
      UNION ALL
-     SELECT md5('kam-bench-m-' || w || '-leader-' || t)::uuid, md5('kam-bench-ws-' || w)::uuid, '组长 ' || t,
-            '{group_leader}', md5('kam-bench-t-' || w || '-' || t)::uuid
+     SELECT ${uid(`'kam-bench-m-' || w || '-leader-' || t`)}, ${uid(`'kam-bench-ws-' || w`)}, '组长 ' || t,
+            '{group_leader}'::text[], ${uid(`'kam-bench-t-' || w || '-' || t`)}
      FROM ${W}, generate_series(1, ${TEAMS}) AS t
      UNION ALL
-     SELECT md5('kam-bench-m-' || w || '-am-' || k)::uuid, md5('kam-bench-ws-' || w)::uuid, '客户经理 ' || k,
-            '{account_manager}', md5('kam-bench-t-' || w || '-' || (1 + (k - 1) / ${AMS_PER_TEAM}))::uuid
+     SELECT ${uid(`'kam-bench-m-' || w || '-am-' || k`)}, ${uid(`'kam-bench-ws-' || w`)}, '客户经理 ' || k,
+            '{account_manager}'::text[], ${uid(`'kam-bench-t-' || w || '-' || (1 + (k - 1) / ${AMS_PER_TEAM})`)}
      FROM ${W}, generate_series(1, ${TEAMS * AMS_PER_TEAM}) AS k
      UNION ALL
-     SELECT md5('kam-bench-m-' || w || '-cs-' || k)::uuid, md5('kam-bench-ws-' || w)::uuid, '客服 ' || k,
-            '{customer_service}', md5('kam-bench-t-' || w || '-' || ${TEAMS + 1})::uuid
+     SELECT ${uid(`'kam-bench-m-' || w || '-cs-' || k`)}, ${uid(`'kam-bench-ws-' || w`)}, '客服 ' || k,
+            '{customer_service}'::text[], ${uid(`'kam-bench-t-' || w || '-' || ${TEAMS + 1}`)}
      FROM ${W}, generate_series(1, ${SERVICE_STAFF}) AS k`,
   );
   await client.query(
     `INSERT INTO accounts (id, workspace_id, crm_company_id, name, tier, category, status, industry, region,
        owner_id, service_team_id, annual_purchase_minor, currency, profit_contribution_pct, strategic_potential)
-     SELECT md5('kam-bench-a-' || w || '-' || i)::uuid, md5('kam-bench-ws-' || w)::uuid, 'bench-' || w || '-' || i,
+     SELECT ${uid(`'kam-bench-a-' || w || '-' || i`)}, ${uid(`'kam-bench-ws-' || w`)}, 'bench-' || w || '-' || i,
             ($1::text[])[1 + ${pick(CITIES.length, 'c')}] || ($2::text[])[1 + ${pick(BRANDS.length, 'b')}]
               || ($3::text[])[1 + ${pick(QUALIFIERS.length, 'q')}] || ($4::text[])[1 + ${pick(TRADES.length, 't')}]
               || ($5::text[])[1 + ${pick(FORMS.length, 'f')}],
@@ -97,8 +121,8 @@ async function generateWorkspaces(client, settings, from, to, perWorkspace) {
             ($7::text[])[1 + ${pick(STATUSES.length, 's')}],
             ($8::text[])[1 + ${pick(INDUSTRIES.length, 'i')}],
             ($9::text[])[1 + ${pick(REGIONS.length, 'r')}],
-            md5('kam-bench-m-' || w || '-am-' || (1 + i % ${TEAMS * AMS_PER_TEAM}))::uuid,
-            CASE WHEN i % 4 = 0 THEN md5('kam-bench-t-' || w || '-' || ${TEAMS + 1})::uuid END,
+            ${uid(`'kam-bench-m-' || w || '-am-' || (1 + i % ${TEAMS * AMS_PER_TEAM})`)},
+            CASE WHEN i % 4 = 0 THEN ${uid(`'kam-bench-t-' || w || '-' || ${TEAMS + 1}`)} END,
             (i % 997) * 1000000, 'CNY', (i % 2500) / 100.0, i % 10 = 0
      FROM ${W}, generate_series(1, $10::int) AS i`,
     [CITIES, BRANDS, QUALIFIERS, TRADES, FORMS, TIERS, STATUSES, INDUSTRIES, REGIONS, perWorkspace],

@@ -77,7 +77,7 @@ describe('the customer archive and account plans', () => {
   const archiveEvents = (id: string) =>
     db<{ payload: Record<string, unknown>; published_at: Date | null }>(
       `SELECT payload, published_at FROM account_management.outbox
-       WHERE subject = 'kam.events.accounts.archive.changed' AND payload->>'id' = $1`,
+       WHERE subject = 'kam.events.accounts.archive.changed' AND payload->>'id' = $1 ORDER BY seq`,
       [id],
     );
   /** Everything a failed request must leave as it was. */

@@ -20,8 +20,6 @@ describe('the life of a key account', () => {
 
   const api = () => request(system.baseUrl);
   const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
-  const etag = async (who: string, id: string) =>
-    (await api().get(`/api/v1/accounts/${id}`).set(as(who)).expect(200)).headers.etag as string;
   const newAccount = async (who: string, over: Record<string, unknown> = {}) =>
     (
       await api()

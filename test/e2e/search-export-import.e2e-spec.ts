@@ -67,7 +67,15 @@ describe('search, export and import of key accounts', () => {
           `INSERT INTO accounts (id, workspace_id, crm_company_id, name, tier, category, status, owner_id,
              annual_purchase_minor, currency)
            VALUES ($1, $2, $3, $4, $5, 'regional', $6, $7, 90000000, 'CNY')`,
-          [id, fx.workspaceId, `crm-${id}`, r.name, r.tier ?? 'silver', r.status ?? 'active', fx.members[r.owner].id],
+          [
+            id,
+            fx.workspaceId,
+            `crm-${id}`,
+            r.name,
+            r.tier ?? 'silver',
+            r.status ?? 'active',
+            fx.members[r.owner].id,
+          ],
         );
         extra[r.key] = id;
       }
@@ -88,7 +96,13 @@ describe('search, export and import of key accounts', () => {
       { key: 'underscore', name: 'A_B 数据有限公司', owner: 'am3' },
       { key: 'axb', name: 'AxB 数据有限公司', owner: 'am3' },
       { key: 'backslash', name: '反斜杠\\科技', owner: 'am3' },
-      { key: 'huaweiCloud', name: '华为云计算技术有限公司', owner: 'am2', tier: 'diamond', status: 'prospect' },
+      {
+        key: 'huaweiCloud',
+        name: '华为云计算技术有限公司',
+        owner: 'am2',
+        tier: 'diamond',
+        status: 'prospect',
+      },
       { key: 'formula', name: '=HYPERLINK("http://evil.example","点我"),有限公司', owner: 'am1' },
       { key: 'multiline', name: '第一行\n第二行 "引号" 公司', owner: 'am1' },
       { key: 'plus', name: '+86 深圳电话公司', owner: 'am1' },
@@ -119,9 +133,7 @@ describe('search, export and import of key accounts', () => {
 
     it('a one-character query works (华, 为)', async () => {
       expect(ids(await search('director', q('华')))).toEqual([f.accounts.am1Own, extra.huaweiCloud].sort());
-      expect(ids(await search('director', q('深')))).toEqual(
-        [f.accounts.am1Own, extra.plus].sort(),
-      );
+      expect(ids(await search('director', q('深')))).toEqual([f.accounts.am1Own, extra.plus].sort());
     });
 
     it('Latin letters match whatever their case (ibm, iBm, ACME tr)', async () => {
@@ -161,11 +173,16 @@ describe('search, export and import of key accounts', () => {
       expect(ids(await search('am2', q('华为')))).toEqual([extra.huaweiCloud]);
       expect(ids(await search('am1', q('华为')))).toEqual([f.accounts.am1Own]);
       expect(ids(await search('am3', q('华为')))).toEqual([]);
-      expect(ids(await search('service', q('有限')))).toEqual([f.accounts.am1Serviced, f.accounts.am3Own].sort());
+      expect(ids(await search('service', q('有限')))).toEqual(
+        [f.accounts.am1Serviced, f.accounts.am3Own].sort(),
+      );
       const leader = ids(await search('leader1', q('有限')));
       expect(leader).toContain(f.accounts.am1Own);
       expect(leader).not.toContain(f.accounts.am3Own);
-      await api().get(`/api/v1/accounts?${q('华为')}`).set(as('security')).expect(403);
+      await api()
+        .get(`/api/v1/accounts?${q('华为')}`)
+        .set(as('security'))
+        .expect(403);
     });
 
     it('a search pages with the cursor, every match once, in name order', async () => {
@@ -175,7 +192,9 @@ describe('search, export and import of key accounts', () => {
       let cursor: string | null = null;
       do {
         const res: request.Response = await api()
-          .get(`/api/v1/accounts?${q('有限')}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+          .get(
+            `/api/v1/accounts?${q('有限')}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          )
           .set(as('director'))
           .expect(200);
         seen.push(...res.body.items.map((a: { id: string }) => a.id));
@@ -220,20 +239,22 @@ describe('search, export and import of key accounts', () => {
       };
     }
     const accessLog = (exportId: string) =>
-      withDb(adminUrl(system.env), async (db) =>
-        (
-          await db.query(
-            `SELECT workspace_id, member_id, action, subject, details FROM document_security.access_log
+      withDb(
+        adminUrl(system.env),
+        async (db) =>
+          (
+            await db.query(
+              `SELECT workspace_id, member_id, action, subject, details FROM document_security.access_log
              WHERE details->>'exportId' = $1 ORDER BY at, action`,
-            [exportId],
-          )
-        ).rows as {
-          workspace_id: string;
-          member_id: string;
-          action: string;
-          subject: string;
-          details: Record<string, unknown>;
-        }[],
+              [exportId],
+            )
+          ).rows as {
+            workspace_id: string;
+            member_id: string;
+            action: string;
+            subject: string;
+            details: Record<string, unknown>;
+          }[],
       );
 
     it('is UTF-8 CSV with a byte-order mark and a header row, one row per account', async () => {
@@ -287,7 +308,9 @@ describe('search, export and import of key accounts', () => {
 
     it('a group leader exports their team’s accounts, not another team’s', async () => {
       const got = (await exportCsv('leader1')).rows.map((r) => r.id);
-      expect(got).toEqual(expect.arrayContaining([f.accounts.am1Own, f.accounts.am2Own, f.accounts.leader1Own]));
+      expect(got).toEqual(
+        expect.arrayContaining([f.accounts.am1Own, f.accounts.am2Own, f.accounts.leader1Own]),
+      );
       expect(got).not.toContain(f.accounts.am3Own);
     });
 
@@ -308,6 +331,15 @@ describe('search, export and import of key accounts', () => {
         expectProblem(res, 403, 'forbidden');
         expect(res.headers['x-export-id']).toBeUndefined();
       }
+      // Nothing was recorded either: a refused export never started.
+      const logged = await withDb(adminUrl(system.env), (db) =>
+        db.query(`SELECT count(*)::int AS n FROM document_security.access_log WHERE member_id = ANY($1)`, [
+          ['service', 'researcher', 'assistant', 'security', 'admin'].map(
+            (who) => f.members[who as keyof Fixture['members']].id,
+          ),
+        ]),
+      );
+      expect(logged.rows[0].n).toBe(0);
     });
 
     it('cells are escaped: quotes, commas, line breaks, and formulas are neutralised', async () => {
@@ -396,11 +428,17 @@ describe('search, export and import of key accounts', () => {
       expect(res.body.ids).toHaveLength(3);
       const got = await Promise.all(
         res.body.ids.map(
-          async (id: string) => (await api().get(`/api/v1/accounts/${id}`).set(as('director')).expect(200)).body,
+          async (id: string) =>
+            (await api().get(`/api/v1/accounts/${id}`).set(as('director')).expect(200)).body,
         ),
       );
       expect(got.map((a) => a.crmCompanyId)).toEqual(rows.map((r) => r.crmCompanyId));
-      expect(got[0]).toMatchObject({ ownerId: f.members.am1.id, tier: 'gold', status: 'prospect', version: 1 });
+      expect(got[0]).toMatchObject({
+        ownerId: f.members.am1.id,
+        tier: 'gold',
+        status: 'prospect',
+        version: 1,
+      });
       expect(got[1]).toMatchObject({
         ownerId: f.members.am3.id,
         serviceTeamId: f.teams.service,
@@ -417,7 +455,12 @@ describe('search, export and import of key accounts', () => {
         .set(as('director'))
         .expect(200);
       expect(history.body).toEqual([
-        expect.objectContaining({ fromTier: null, toTier: 'gold', reason: 'initial tier', status: 'applied' }),
+        expect.objectContaining({
+          fromTier: null,
+          toTier: 'gold',
+          reason: 'initial tier',
+          status: 'applied',
+        }),
       ]);
       const timeline = await api()
         .get(`/api/v1/accounts/${res.body.ids[1]}/timeline`)
@@ -471,9 +514,9 @@ describe('search, export and import of key accounts', () => {
           'accounts.6.assistantIds',
         ].sort(),
       );
-      expect(res.body.errors.find((e: { field: string }) => e.field === 'accounts.3.crmCompanyId').message).toMatch(
-        /row 0/,
-      );
+      expect(
+        res.body.errors.find((e: { field: string }) => e.field === 'accounts.3.crmCompanyId').message,
+      ).toMatch(/row 0/);
       expect(await countByCrm(rows.map((r) => r.crmCompanyId))).toBe(1); // only the existing account
       expect(await countByCrm([good.crmCompanyId])).toBe(0);
     });
@@ -487,9 +530,18 @@ describe('search, export and import of key accounts', () => {
       expect(a.body.errors.map((e: { field: string }) => e.field)).toEqual(
         expect.arrayContaining(['accounts.1.bonus', 'accounts.1.tier']),
       );
-      const empty = await api().post('/api/v1/accounts/import').set(as('director')).send({ accounts: [] }).expect(400);
+      const empty = await api()
+        .post('/api/v1/accounts/import')
+        .set(as('director'))
+        .send({ accounts: [] })
+        .expect(400);
       expect(empty.body.errors[0].field).toBe('accounts');
-      const many = Array.from({ length: 1001 }, () => ({ crmCompanyId: 'x', name: 'x', tier: 'gold', category: 'industry' }));
+      const many = Array.from({ length: 1001 }, () => ({
+        crmCompanyId: 'x',
+        name: 'x',
+        tier: 'gold',
+        category: 'industry',
+      }));
       const tooMany = await api()
         .post('/api/v1/accounts/import')
         .set(as('director'))
@@ -500,7 +552,11 @@ describe('search, export and import of key accounts', () => {
 
     it('an account manager imports accounts they own, and nothing when one row belongs to someone else', async () => {
       const own = [row(), row({ ownerId: f.members.am1.id })];
-      const res = await api().post('/api/v1/accounts/import').set(as('am1')).send({ accounts: own }).expect(201);
+      const res = await api()
+        .post('/api/v1/accounts/import')
+        .set(as('am1'))
+        .send({ accounts: own })
+        .expect(201);
       expect(res.body.created).toBe(2);
       const mixed = [row(), row({ ownerId: f.members.am2.id })];
       const refused = await api().post('/api/v1/accounts/import').set(as('am1')).send({ accounts: mixed });
@@ -521,7 +577,10 @@ describe('search, export and import of key accounts', () => {
         .send({ accounts: [row({ status: 'active' })] });
       expectProblem(active, 403, 'forbidden');
       expectProblem(
-        await api().post('/api/v1/accounts/import').set(as('service')).send({ accounts: [row()] }),
+        await api()
+          .post('/api/v1/accounts/import')
+          .set(as('service'))
+          .send({ accounts: [row()] }),
         403,
         'forbidden',
       );
@@ -531,7 +590,11 @@ describe('search, export and import of key accounts', () => {
       const key = randomUUID();
       const rows = [row(), row()];
       const send = () =>
-        api().post('/api/v1/accounts/import').set(as('director')).set('Idempotency-Key', key).send({ accounts: rows });
+        api()
+          .post('/api/v1/accounts/import')
+          .set(as('director'))
+          .set('Idempotency-Key', key)
+          .send({ accounts: rows });
       const [a, b] = await Promise.all([send(), send()]);
       const c = await send();
       expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);

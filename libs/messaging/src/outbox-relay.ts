@@ -89,7 +89,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         [this.options.batchSize ?? 100],
       );
       if (rows.length === 0) return 0;
-      for (const r of rows) {
+      // Published together, not one round trip each: the client writes them in this order on one connection,
+      // the stream stores them in that order, and a failure leaves the whole batch to be published again
+      // (duplicates are dropped by message id).
+      const acks = rows.map((r) => {
         const event: DomainEvent = {
           id: r.id,
           subject: r.subject,
@@ -100,8 +103,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         };
         const h = natsHeaders();
         if (r.request_id) h.set('kam-request-id', r.request_id);
-        await js.publish(r.subject, encode(event), { msgID: r.id, headers: h, timeout: 5000 });
-      }
+        return js.publish(r.subject, encode(event), { msgID: r.id, headers: h, timeout: 5000 });
+      });
+      await Promise.all(acks);
       await m.query(`UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [
         rows.map((r) => r.seq),
       ]);

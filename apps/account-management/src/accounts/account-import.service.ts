@@ -12,11 +12,22 @@ import {
   validationError,
 } from '@app/contracts';
 import { AccountSubject, subject } from '@app/authz';
-import { addAllToOutbox, OutboxRelay } from '@app/messaging';
+import { OutboxRelay } from '@app/messaging';
 import { applyOnce } from '@app/persistence';
 import { ActorContextService } from '../organisation/actor-context.service';
 import { WorkspaceSettingsService } from '../workspace/workspace-settings.service';
 import { isTierOf } from '../domain/tier-ladder';
+
+/** The `account.created` payload, built in SQL from each inserted row (`c`); every field of the event. */
+const CREATED_EVENT_SQL: Record<keyof AccountCreatedEvent, string> = {
+  accountId: 'c.id',
+  workspaceId: 'c.workspace_id',
+  ownerId: 'c.owner_id',
+  tier: 'c.tier',
+  name: 'c.name',
+  // As Date.prototype.toISOString() writes it, like the single create.
+  createdAt: `to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+};
 
 interface Prepared {
   id: string;
@@ -45,6 +56,8 @@ export class AccountImportService {
     idempotencyKey?: string,
   ): Promise<ImportAccountsResult> {
     const resolved = await this.actors.resolve(actor);
+    // No right to create any account: refused before the rows are looked at (their errors would tell things).
+    if (!resolved.ability.can('create', 'Account')) throw new KamError('forbidden');
     const result = await applyOnce(
       this.ds.manager,
       { workspaceId: actor.workspaceId, scope: 'account.import', key: idempotencyKey, body: accounts },
@@ -139,43 +152,58 @@ export class AccountImportService {
     return prepared;
   }
 
+  /**
+   * One statement: the accounts from one JSON document (jsonb_to_recordset), and from the rows it inserted their
+   * initial-tier history, their timeline entries and one `account.created` event each.
+   */
   private async insert(m: EntityManager, actor: Actor, rows: Prepared[]): Promise<ImportAccountsResult> {
-    const ws = actor.workspaceId;
-    const col = <T>(f: (p: Prepared) => T) => rows.map(f);
-    const ids = col((p) => p.id);
-    let inserted: { id: string; created_at: Date }[];
+    const input = rows.map((p) => ({
+      id: p.id,
+      crm: p.dto.crmCompanyId,
+      name: p.dto.name,
+      tier: p.dto.tier,
+      category: p.dto.category,
+      status: p.status,
+      industry: p.dto.industry ?? null,
+      region: p.dto.region ?? null,
+      owner: p.ownerId,
+      team: p.dto.serviceTeamId ?? null,
+      assistants: p.dto.assistantIds ?? [],
+      amount: p.dto.annualPurchase?.amountMinor ?? null,
+      currency: p.dto.annualPurchase?.currency ?? null,
+      pct: p.dto.profitContributionPct ?? null,
+      strategic: p.dto.strategicPotential ?? false,
+    }));
+    const event = Object.entries(CREATED_EVENT_SQL)
+      .map(([key, sql]) => `'${key}', ${sql}`)
+      .join(', ');
     try {
-      inserted = await m.query(
-        `INSERT INTO accounts (id, workspace_id, crm_company_id, name, tier, category, status, industry, region,
-           owner_id, service_team_id, assistant_ids, annual_purchase_minor, currency, profit_contribution_pct,
-           strategic_potential)
-         SELECT r.id, $1, r.crm, r.name, r.tier, r.category, r.status, r.industry, r.region, r.owner, r.team,
-                r.assistants::uuid[], r.amount, r.currency, r.pct, r.strategic
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                     $9::text[], $10::uuid[], $11::uuid[], $12::text[], $13::bigint[], $14::text[],
-                     $15::numeric[], $16::boolean[])
-           AS r(id, crm, name, tier, category, status, industry, region, owner, team, assistants, amount,
-                currency, pct, strategic)
-         RETURNING id, created_at`,
-        [
-          ws,
-          ids,
-          col((p) => p.dto.crmCompanyId),
-          col((p) => p.dto.name),
-          col((p) => p.dto.tier),
-          col((p) => p.dto.category),
-          col((p) => p.status),
-          col((p) => p.dto.industry ?? null),
-          col((p) => p.dto.region ?? null),
-          col((p) => p.ownerId),
-          col((p) => p.dto.serviceTeamId ?? null),
-          // A uuid[] per row: unnest would flatten a two-dimensional array, so each travels as its literal.
-          col((p) => `{${(p.dto.assistantIds ?? []).join(',')}}`),
-          col((p) => p.dto.annualPurchase?.amountMinor ?? null),
-          col((p) => p.dto.annualPurchase?.currency ?? null),
-          col((p) => p.dto.profitContributionPct ?? null),
-          col((p) => p.dto.strategicPotential ?? false),
-        ],
+      await m.query(
+        `WITH input AS (
+           SELECT * FROM jsonb_to_recordset($3::jsonb) AS r(id uuid, crm text, name text, tier text, category text,
+             status text, industry text, region text, owner uuid, team uuid, assistants uuid[], amount bigint,
+             currency text, pct numeric, strategic boolean)
+         ), created AS (
+           INSERT INTO accounts (id, workspace_id, crm_company_id, name, tier, category, status, industry, region,
+             owner_id, service_team_id, assistant_ids, annual_purchase_minor, currency, profit_contribution_pct,
+             strategic_potential)
+           SELECT id, $1, crm, name, tier, category, status, industry, region, owner, team, assistants, amount,
+             currency, pct, strategic
+           FROM input
+           RETURNING id, workspace_id, owner_id, tier, status, name, created_at
+         ), history AS (
+           INSERT INTO tier_changes (id, workspace_id, account_id, from_tier, to_tier, reason, status, requested_by,
+             decided_by, decided_at)
+           SELECT gen_random_uuid(), $1, c.id, NULL, c.tier, 'initial tier', 'applied', $2, $2, now() FROM created c
+         ), timeline AS (
+           INSERT INTO account_timeline (workspace_id, account_id, actor_id, kind, details)
+           SELECT $1, c.id, $2, 'created',
+                  jsonb_build_object('tier', c.tier, 'status', c.status, 'ownerId', c.owner_id, 'via', 'import')
+           FROM created c
+         )
+         INSERT INTO outbox (id, subject, workspace_id, payload, request_id)
+         SELECT gen_random_uuid(), $4, $1, jsonb_build_object(${event}), $5 FROM created c`,
+        [actor.workspaceId, actor.memberId, JSON.stringify(input), EVENTS.accountCreated, actor.requestId],
       );
     } catch (e) {
       // Another request linked one of these CRM companies after our check.
@@ -186,37 +214,6 @@ export class AccountImportService {
       }
       throw e;
     }
-    const createdAt = new Map(inserted.map((r) => [r.id, r.created_at.toISOString()]));
-    await m.query(
-      `INSERT INTO tier_changes (id, workspace_id, account_id, from_tier, to_tier, reason, status, requested_by,
-         decided_by, decided_at)
-       SELECT gen_random_uuid(), $1, r.id, NULL, r.tier, 'initial tier', 'applied', $2, $2, now()
-       FROM unnest($3::uuid[], $4::text[]) AS r(id, tier)`,
-      [ws, actor.memberId, ids, col((p) => p.dto.tier)],
-    );
-    await m.query(
-      `INSERT INTO account_timeline (workspace_id, account_id, actor_id, kind, details)
-       SELECT $1, r.id, $2, 'created',
-              jsonb_build_object('tier', r.tier, 'status', r.status, 'ownerId', r.owner, 'via', 'import')
-       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::uuid[]) AS r(id, tier, status, owner)`,
-      [ws, actor.memberId, ids, col((p) => p.dto.tier), col((p) => p.status), col((p) => p.ownerId)],
-    );
-    await addAllToOutbox<AccountCreatedEvent>(
-      m,
-      rows.map((p) => ({
-        subject: EVENTS.accountCreated,
-        workspaceId: ws,
-        requestId: actor.requestId,
-        payload: {
-          accountId: p.id,
-          workspaceId: ws,
-          ownerId: p.ownerId,
-          tier: p.dto.tier,
-          name: p.dto.name,
-          createdAt: createdAt.get(p.id)!,
-        },
-      })),
-    );
-    return { created: rows.length, ids };
+    return { created: rows.length, ids: rows.map((p) => p.id) };
   }
 }
