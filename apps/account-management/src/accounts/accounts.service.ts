@@ -37,14 +37,6 @@ export const SORTS = {
   },
 } as const;
 
-/** The lower-cased bigrams of a text (`search_grams` holds them prefixed with the workspace id). */
-export function bigramsOf(text: string): string[] {
-  const t = [...text.toLowerCase()];
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < t.length; i++) out.add(t[i] + t[i + 1]);
-  return [...out];
-}
-
 /** A filtered, permission-scoped account query over `accounts a`, as raw SQL with positional parameters. */
 export function accountFilter(
   ability: KamAbility,
