@@ -1,11 +1,32 @@
-import { Body, Controller, Get, Headers, HttpCode, Logger, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Logger,
+  PipeTransform,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiProduces,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   Actor,
   ExportAccountsQuery,
   ExportPage,
+  IMPORT_MAX_ACCOUNTS,
   ImportAccountsDto,
+  KamError,
   ImportAccountsResult,
   SUBJECTS,
 } from '@app/contracts';
@@ -43,6 +64,30 @@ function finished(res: Response): Promise<boolean> {
     res.once('finish', () => resolve(true));
     res.once('close', () => resolve(res.writableFinished));
   });
+}
+
+/** The import body's envelope: `{ accounts: [1..1000 objects] }` and nothing else. */
+class ImportEnvelopePipe implements PipeTransform<unknown, ImportAccountsDto> {
+  transform(value: unknown): ImportAccountsDto {
+    const bad = (field: string, message: string) =>
+      new KamError('validation_failed', { fields: field }, [{ field, message }]);
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw bad('(body)', 'must be a JSON object');
+    const extra = Object.keys(value).filter((k) => k !== 'accounts');
+    if (extra.length)
+      throw new KamError(
+        'validation_failed',
+        { fields: extra.join(', ') },
+        extra.map((field) => ({ field, message: `property ${field} should not exist` })),
+      );
+    const accounts = (value as { accounts?: unknown }).accounts;
+    if (!Array.isArray(accounts)) throw bad('accounts', 'accounts must be an array');
+    if (accounts.length < 1 || accounts.length > IMPORT_MAX_ACCOUNTS)
+      throw bad('accounts', `accounts must hold 1 to ${IMPORT_MAX_ACCOUNTS} accounts`);
+    const notObject = accounts.findIndex((a) => a === null || typeof a !== 'object' || Array.isArray(a));
+    if (notObject >= 0) throw bad(`accounts.${notObject}`, 'each account must be a JSON object');
+    return value as ImportAccountsDto;
+  }
 }
 
 @ApiTags('accounts')
@@ -117,9 +162,12 @@ export class AccountTransferController {
       'Import 1-1000 key accounts at once: all are created, or none (400 lists every bad row and field)',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiBody({ type: ImportAccountsDto })
   import(
     @CurrentActor() actor: Actor,
-    @Body(new DtoPipe(ImportAccountsDto)) body: ImportAccountsDto,
+    // Only the envelope is checked here; every row is validated once, by account-management, which answers the
+    // same 400 (row and field of every problem). Validating 1000 rows twice halved the import rate.
+    @Body(new ImportEnvelopePipe()) body: ImportAccountsDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
   ): Promise<ImportAccountsResult> {
     return this.rpc.request<ImportAccountsResult>(
