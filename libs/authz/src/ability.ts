@@ -29,6 +29,10 @@ const accountBasic = [...ACCOUNT_BASIC_FIELDS];
 const contactBasic = [...CONTACT_BASIC_FIELDS];
 /** Records that hang off an account and follow its access: the archive. */
 const ARCHIVE: RecordSubject[] = ['Contact', 'CommunicationRecord', 'AccountPlan'];
+/** DESIGN §4 row "Revisit, complaint, survey". */
+const SERVICE: RecordSubject[] = ['Revisit', 'Complaint'];
+/** Contracts and orders: commercial records, seen like the account's financial fields. */
+const COMMERCIAL: RecordSubject[] = ['Contract', 'Order'];
 const ORG: ('Member' | 'Team')[] = ['Member', 'Team'];
 
 const everyoneReadsOrg: RuleSet = ({ can }) => {
@@ -44,6 +48,8 @@ const RULES: Record<Role, RuleSet> = {
   director: (b) => {
     b.can('manage', 'Account');
     b.can('manage', ARCHIVE);
+    b.can('manage', SERVICE);
+    b.can('manage', COMMERCIAL);
     b.can('manage', ORG);
     b.can('manage', 'Settings');
   },
@@ -51,6 +57,9 @@ const RULES: Record<Role, RuleSet> = {
     // Everything the director does on accounts except deciding a downgrade from the top tiers.
     b.can(['create', 'read', 'update', 'delete', 'export', 'changeTier', 'assign'], 'Account');
     b.can('manage', ARCHIVE);
+    b.can('manage', SERVICE);
+    // The director decides discounts above authority; the deputy does the rest.
+    b.can(['create', 'read', 'update', 'export'], COMMERCIAL);
     b.can('manage', ORG);
     b.can('read', 'Settings');
   },
@@ -60,6 +69,8 @@ const RULES: Record<Role, RuleSet> = {
     for (const cond of [team, own]) {
       b.can(['create', 'read', 'update', 'export', 'changeTier', 'assign'], 'Account', cond);
       b.can('manage', ARCHIVE, cond);
+      b.can('manage', SERVICE, cond);
+      b.can(['create', 'read', 'update'], COMMERCIAL, cond);
     }
     everyoneReadsOrg(b, { actor, ledTeamIds, teamIds: [] });
   },
@@ -69,12 +80,16 @@ const RULES: Record<Role, RuleSet> = {
     // account after the change), so they set assistants and the service team but cannot give accounts away.
     b.can(['create', 'read', 'update', 'export', 'changeTier', 'assign'], 'Account', own);
     b.can('manage', ARCHIVE, own);
+    b.can('manage', SERVICE, own);
+    b.can(['create', 'read', 'update'], COMMERCIAL, own);
     everyoneReadsOrg(b, ctx);
   },
   assistant_account_manager: (b, ctx) => {
     const assisted = { assistantIds: ctx.actor.memberId };
     b.can(['read', 'update'], 'Account', assisted);
     b.can(['create', 'read', 'update'], ARCHIVE, assisted);
+    b.can(['create', 'read', 'update'], SERVICE, assisted);
+    b.can(['create', 'read', 'update'], COMMERCIAL, assisted);
     everyoneReadsOrg(b, ctx);
   },
   customer_service: (b, ctx) => {
@@ -82,6 +97,7 @@ const RULES: Record<Role, RuleSet> = {
     b.can('read', 'Account', accountBasic, serviced);
     b.can('read', ['Contact', 'AccountPlan'], serviced);
     b.can(['create', 'read', 'update'], 'CommunicationRecord', serviced);
+    b.can(['create', 'read', 'update'], SERVICE, serviced);
     everyoneReadsOrg(b, ctx);
   },
   market_researcher: (b, ctx) => {
@@ -95,12 +111,16 @@ const RULES: Record<Role, RuleSet> = {
     // The archive, without financial fields.
     b.can('read', 'Account', accountBasic);
     b.can('read', ARCHIVE);
+    b.can('read', SERVICE);
+    b.can('read', COMMERCIAL);
     b.can('export', 'Account');
     everyoneReadsOrg(b, ctx);
   },
   executive: (b, ctx) => {
     b.can(['read', 'export'], 'Account');
     b.can('read', ARCHIVE);
+    b.can('read', SERVICE);
+    b.can('read', COMMERCIAL);
     everyoneReadsOrg(b, ctx);
   },
   // Audit and investigations only: no business data.

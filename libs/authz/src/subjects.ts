@@ -68,7 +68,17 @@ export type Action =
   | 'assign'
   | 'handover';
 
-export const RECORD_SUBJECTS = ['Account', 'Contact', 'CommunicationRecord', 'AccountPlan'] as const;
+export const RECORD_SUBJECTS = [
+  'Account',
+  'Contact',
+  'CommunicationRecord',
+  'AccountPlan',
+  // Issue 4: serving key accounts. All are judged by their account's relations.
+  'Revisit',
+  'Complaint',
+  'Contract',
+  'Order',
+] as const;
 export type RecordSubject = (typeof RECORD_SUBJECTS)[number];
 export type SubjectName = RecordSubject | 'Settings' | 'Member' | 'Team' | 'all';
 
@@ -77,4 +87,8 @@ export const ALL_FIELDS_OF: Record<RecordSubject, readonly string[]> = {
   Contact: CONTACT_ALL_FIELDS,
   CommunicationRecord: [],
   AccountPlan: [],
+  Revisit: [],
+  Complaint: [],
+  Contract: [],
+  Order: [],
 };
