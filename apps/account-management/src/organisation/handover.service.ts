@@ -14,7 +14,6 @@ import {
 } from '@app/contracts';
 import { addToOutbox, OutboxRelay } from '@app/messaging';
 import { ActorContextService } from './actor-context.service';
-import { addTimeline } from '../archive/timeline';
 
 interface ReportRow {
   id: string;
@@ -103,21 +102,20 @@ export class HandoverService {
       }
       if (errors.length) throw validationError(errors);
 
-      const moved: HandoverReport['accountsMoved'] = [];
-      for (const a of owned) {
-        const to = perAccount[a.id] ?? dto.successorId;
+      // Set-based: one UPDATE moves every owned account to its successor, one INSERT writes their timeline.
+      const ownedMoves = owned.map((a) => ({
+        accountId: a.id,
+        name: a.name,
+        as: 'owner' as const,
+        to: perAccount[a.id] ?? dto.successorId,
+      }));
+      if (ownedMoves.length) {
         await m.query(
-          `UPDATE accounts SET owner_id = $3, version = version + 1, updated_at = now() WHERE id = $1 AND workspace_id = $2`,
-          [a.id, actor.workspaceId, to],
+          `UPDATE accounts a SET owner_id = x.to_id, version = a.version + 1, updated_at = now()
+           FROM unnest($2::uuid[], $3::uuid[]) AS x(account_id, to_id)
+           WHERE a.id = x.account_id AND a.workspace_id = $1`,
+          [actor.workspaceId, ownedMoves.map((x) => x.accountId), ownedMoves.map((x) => x.to)],
         );
-        await addTimeline(m, {
-          workspaceId: actor.workspaceId,
-          accountId: a.id,
-          actorId: actor.memberId,
-          kind: 'handover',
-          details: { from: memberId, to, as: 'owner', reason: dto.reason ?? null },
-        });
-        moved.push({ accountId: a.id, name: a.name, as: 'owner', to });
       }
       const assisted = await updateReturning<{ id: string; name: string }>(
         m,
@@ -128,15 +126,30 @@ export class HandoverService {
          WHERE workspace_id = $1 AND $2::uuid = ANY(assistant_ids) RETURNING id, name`,
         [actor.workspaceId, memberId, dto.successorId],
       );
-      for (const a of assisted) {
-        await addTimeline(m, {
-          workspaceId: actor.workspaceId,
+      const moved: HandoverReport['accountsMoved'] = [
+        ...ownedMoves,
+        ...assisted.map((a) => ({
           accountId: a.id,
-          actorId: actor.memberId,
-          kind: 'handover',
-          details: { from: memberId, to: dto.successorId, as: 'assistant' },
-        });
-        moved.push({ accountId: a.id, name: a.name, as: 'assistant', to: dto.successorId });
+          name: a.name,
+          as: 'assistant' as const,
+          to: dto.successorId,
+        })),
+      ];
+      if (moved.length) {
+        await m.query(
+          `INSERT INTO account_timeline (workspace_id, account_id, actor_id, kind, details)
+           SELECT $1, x.account_id, $2, 'handover', jsonb_build_object('from', $3::uuid, 'to', x.to_id, 'as', x.role, 'reason', $4::text)
+           FROM unnest($5::uuid[], $6::uuid[], $7::text[]) AS x(account_id, to_id, role)`,
+          [
+            actor.workspaceId,
+            actor.memberId,
+            memberId,
+            dto.reason ?? null,
+            moved.map((x) => x.accountId),
+            moved.map((x) => x.to),
+            moved.map((x) => x.as),
+          ],
+        );
       }
       const teams = await updateReturning<{ id: string; name: string }>(
         m,
