@@ -1,4 +1,3 @@
-import { updateReturning } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, EVENTS, KamError, validationError } from '@app/contracts';
@@ -6,7 +5,6 @@ import { addToOutbox, OutboxRelay } from '@app/messaging';
 import { ActorContextService } from '../organisation/actor-context.service';
 import { CATEGORY_KEYS, normalizeSettings, settingsProblems, WorkspaceSettings } from '../domain/settings';
 import { ladderChangeProblems, TIER_PRESETS, TierPreset } from '../domain/tier-ladder';
-import { addTimeline } from '../archive/timeline';
 
 export interface SettingsView {
   workspaceId: string;
@@ -168,34 +166,29 @@ export class WorkspaceSettingsService {
           throw new KamError('tier_mapping_required', {
             tiers: unmapped.map((k) => `${k} (${inUse.find((r) => r.tier === k)?.n ?? 0})`).join(', '),
           });
-        for (const [from, to] of Object.entries(mapping)) {
-          if (from === to) continue;
-          const moved = await updateReturning<{ id: string }>(
-            m,
-            `UPDATE accounts SET tier = $3, version = version + 1, updated_at = now() WHERE workspace_id = $1 AND tier = $2 RETURNING id`,
-            [actor.workspaceId, from, to],
+        // All mappings at once (so gold→A and A→B cannot chain), each moved account with its tier history and
+        // timeline entry, in one statement.
+        const pairs = Object.entries(mapping).filter(([from, to]) => from !== to);
+        if (pairs.length) {
+          await m.query(
+            `WITH map AS (SELECT * FROM unnest($2::text[], $3::text[]) AS x(from_tier, to_tier)),
+             moved AS (
+               UPDATE accounts a SET tier = map.to_tier, version = a.version + 1, updated_at = now()
+               FROM map WHERE a.workspace_id = $1 AND a.tier = map.from_tier
+               RETURNING a.id, map.from_tier, map.to_tier),
+             history AS (
+               INSERT INTO tier_changes (id, workspace_id, account_id, from_tier, to_tier, reason, status, requested_by, decided_by, decided_at)
+               SELECT gen_random_uuid(), $1, id, from_tier, to_tier, $4, 'applied', $5, $5, now() FROM moved)
+             INSERT INTO account_timeline (workspace_id, account_id, actor_id, kind, details)
+             SELECT $1, id, $5, 'tier_changed', jsonb_build_object('from', from_tier, 'to', to_tier, 'reason', 'ladder change') FROM moved`,
+            [
+              actor.workspaceId,
+              pairs.map(([from]) => from),
+              pairs.map(([, to]) => to),
+              `tier ladder changed (settings version ${current.version + 1})`,
+              actor.memberId,
+            ],
           );
-          for (const a of moved) {
-            await m.query(
-              `INSERT INTO tier_changes (id, workspace_id, account_id, from_tier, to_tier, reason, status, requested_by, decided_by, decided_at)
-               VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, 'applied', $6, $6, now())`,
-              [
-                actor.workspaceId,
-                a.id,
-                from,
-                to,
-                `tier ladder changed (settings version ${current.version + 1})`,
-                actor.memberId,
-              ],
-            );
-            await addTimeline(m, {
-              workspaceId: actor.workspaceId,
-              accountId: a.id,
-              actorId: actor.memberId,
-              kind: 'tier_changed',
-              details: { from, to, reason: 'ladder change' },
-            });
-          }
         }
         // Pending changes towards a tier that no longer exists cannot be decided any more.
         await m.query(
