@@ -23,10 +23,25 @@ import { ContactsService } from './archive/contacts.service';
 import { CommunicationRecordsService } from './archive/communication-records.service';
 import { AccountPlansService } from './archive/account-plans.service';
 import { ArchiveHandler } from './archive/archive.handler';
+import { CommercialAccess } from './commercial/commercial-access';
+import { OrdersService } from './commercial/orders.service';
+import { ContractsService } from './commercial/contracts.service';
+import { CommercialHandler } from './commercial/commercial.handler';
 import { WorkspaceSettingsService } from './workspace/workspace-settings.service';
 import { WorkspaceSettingsHandler } from './workspace/workspace-settings.handler';
 import { PurgeIdempotencyKeysJob } from './jobs/purge-idempotency-keys.job';
 import { WorkspaceSchedulesService } from './jobs/workspace-schedules.service';
+import { CreateDueRevisitsJob } from './jobs/create-due-revisits.job';
+import { RevisitAccess } from './revisits/revisit-access';
+import { RevisitsService } from './revisits/revisits.service';
+import { RevisitSweepService } from './revisits/revisit-sweep.service';
+import { RevisitSweepRunner } from './revisits/revisit-sweep-runner';
+import { NotificationsService } from './revisits/notifications.service';
+import { RevisitsHandler } from './revisits/revisits.handler';
+import { ComplaintsService } from './complaints/complaints.service';
+import { ComplaintMetricsService } from './complaints/complaint-metrics.service';
+import { ComplaintsHandler } from './complaints/complaints.handler';
+import { MarkComplaintBreachesJob } from './complaints/mark-complaint-breaches.job';
 
 export function appModule(config: AccountManagementConfig) {
   @Module({
@@ -46,7 +61,11 @@ export function appModule(config: AccountManagementConfig) {
         requestTimeoutMs: config.KAM_REQUEST_TIMEOUT_MS,
       }),
       MessagingModule.events({ pollMs: config.KAM_OUTBOX_POLL_MS }),
-      JobsModule.forRoot(config.KAM_REDIS_URL, [QueueName.AccountMaintenance]),
+      JobsModule.forRoot(config.KAM_REDIS_URL, [
+        QueueName.AccountMaintenance,
+        QueueName.Revisits,
+        QueueName.Complaints,
+      ]),
     ],
     providers: [
       ActorContextService,
@@ -66,11 +85,26 @@ export function appModule(config: AccountManagementConfig) {
       CommunicationRecordsService,
       AccountPlansService,
       ArchiveHandler,
+      CommercialAccess,
+      OrdersService,
+      ContractsService,
+      CommercialHandler,
       WorkspaceSettingsService,
       WorkspaceSettingsHandler,
       SystemHandler,
       PurgeIdempotencyKeysJob,
       WorkspaceSchedulesService,
+      RevisitAccess,
+      RevisitsService,
+      RevisitSweepService,
+      RevisitSweepRunner,
+      NotificationsService,
+      RevisitsHandler,
+      CreateDueRevisitsJob,
+      ComplaintsService,
+      ComplaintMetricsService,
+      ComplaintsHandler,
+      MarkComplaintBreachesJob,
     ],
   })
   class AccountManagementModule {}

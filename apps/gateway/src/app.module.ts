@@ -14,6 +14,9 @@ import { AccountTransferController } from './accounts/account-transfer.controlle
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountLifecycleController } from './accounts/account-lifecycle.controller';
 import { ArchiveController } from './accounts/archive.controller';
+import { RevisitsController } from './revisits/revisits.controller';
+import { ComplaintsController } from './complaints/complaints.controller';
+import { CommercialController } from './accounts/commercial.controller';
 import { SettingsController } from './settings/settings.controller';
 import { OrganisationController } from './organisation/organisation.controller';
 import { HealthController } from './health/health.controller';
@@ -49,6 +52,9 @@ export class GatewayModule {
         AccountsController,
         AccountLifecycleController,
         ArchiveController,
+        RevisitsController,
+        ComplaintsController,
+        CommercialController,
         SettingsController,
         OrganisationController,
         ApiKeysController,

@@ -14,6 +14,22 @@ export const ERROR_CODES = {
   account_not_found: { status: 404, en: 'Key account not found', zh: '未找到该大客户' },
   contact_not_found: { status: 404, en: 'Contact not found', zh: '未找到该联系人' },
   account_plan_not_found: { status: 404, en: 'Account plan not found', zh: '未找到该客户计划' },
+  complaint_not_found: { status: 404, en: 'Complaint not found', zh: '未找到该投诉' },
+  illegal_complaint_transition: {
+    status: 409,
+    en: 'A complaint cannot move from {from} to {to}; allowed: {allowed}',
+    zh: '投诉不能从 {from} 状态转到 {to};允许的状态:{allowed}',
+  },
+  complaint_callback_required: {
+    status: 409,
+    en: 'A complaint is closed only after the satisfaction callback is recorded',
+    zh: '须先记录满意度回访,才能关闭投诉',
+  },
+  complaint_not_resolved: {
+    status: 409,
+    en: 'The satisfaction callback is recorded once the complaint is resolved',
+    zh: '投诉处理完毕后才能记录满意度回访',
+  },
   route_not_found: { status: 404, en: 'No such endpoint', zh: '接口不存在' },
   conflict: { status: 409, en: 'The request conflicts with the current state', zh: '请求与当前状态冲突' },
   crm_company_already_linked: {

@@ -9,4 +9,8 @@ export * from './accounts/account-actions.dto';
 export * from './accounts/account-transfer.dto';
 export * from './accounts/archive.dto';
 export * from './accounts/archive.view';
+export * from './accounts/complaint.dto';
+export * from './accounts/revisit.dto';
+export * from './accounts/revisit.view';
+export * from './accounts/commercial.dto';
 export * from './organisation.dto';

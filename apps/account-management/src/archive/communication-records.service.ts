@@ -142,6 +142,11 @@ export class CommunicationRecordsService {
           ],
         );
         const occurredAt = rows[0].occurred_at.toISOString();
+        // A communication is a contact with the customer: the revisit cadence counts from the latest one.
+        await m.query(`UPDATE accounts SET last_contact_at = greatest(last_contact_at, $2) WHERE id = $1`, [
+          accountId,
+          rows[0].occurred_at,
+        ]);
         await this.access.changed(m, actor, {
           accountId,
           kind: 'communication_recorded',

@@ -18,6 +18,17 @@ export type TimelineKind =
   | 'plan_created'
   | 'plan_updated'
   | 'handover'
+  | 'complaint_opened'
+  | 'complaint_transitioned'
+  | 'complaint_callback'
+  | 'complaint_breached'
+  | 'revisit_completed'
+  | 'revisit_rescheduled'
+  | 'order_recorded'
+  | 'contract_created'
+  | 'contract_updated'
+  | 'contract_submitted'
+  | 'contract_decided'
   | 'exported';
 
 /** Appends to an account's cooperation timeline, inside the caller's transaction. */

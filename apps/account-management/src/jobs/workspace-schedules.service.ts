@@ -4,6 +4,11 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { QueueName, scheduleForWorkspace } from '@app/jobs';
 import { PURGE_IDEMPOTENCY_KEYS_CRON, PurgeIdempotencyKeysJob } from './purge-idempotency-keys.job';
+import { CREATE_DUE_REVISITS_CRON, CreateDueRevisitsJob } from './create-due-revisits.job';
+import {
+  MARK_COMPLAINT_BREACHES_CRON,
+  MarkComplaintBreachesJob,
+} from '../complaints/mark-complaint-breaches.job';
 
 /** Keeps one job scheduler per workspace and periodic job, in the workspace's time zone. */
 @Injectable()
@@ -13,6 +18,8 @@ export class WorkspaceSchedulesService implements OnApplicationBootstrap {
   constructor(
     private readonly ds: DataSource,
     @InjectQueue(QueueName.AccountMaintenance) private readonly maintenance: Queue,
+    @InjectQueue(QueueName.Revisits) private readonly revisits: Queue,
+    @InjectQueue(QueueName.Complaints) private readonly complaints: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -33,6 +40,13 @@ export class WorkspaceSchedulesService implements OnApplicationBootstrap {
       this.maintenance,
       PurgeIdempotencyKeysJob.name,
       PURGE_IDEMPOTENCY_KEYS_CRON,
+      workspace,
+    );
+    await scheduleForWorkspace(this.revisits, CreateDueRevisitsJob.name, CREATE_DUE_REVISITS_CRON, workspace);
+    await scheduleForWorkspace(
+      this.complaints,
+      MarkComplaintBreachesJob.name,
+      MARK_COMPLAINT_BREACHES_CRON,
       workspace,
     );
   }

@@ -1,5 +1,15 @@
 import { Initial1732600000000 } from './1732600000000-initial';
 import { AccountManagement1732700000000 } from './1732700000000-account-management';
 import { AccountSearch1732800000000 } from './1732800000000-account-search';
+import { Revisits1732900000000 } from './1732900000000-revisits';
+import { Complaints1732900000100 } from './1732900000100-complaints';
+import { OrdersContracts1732900000200 } from './1732900000200-orders-contracts';
 
-export const MIGRATIONS = [Initial1732600000000, AccountManagement1732700000000, AccountSearch1732800000000];
+export const MIGRATIONS = [
+  Initial1732600000000,
+  AccountManagement1732700000000,
+  AccountSearch1732800000000,
+  Revisits1732900000000,
+  Complaints1732900000100,
+  OrdersContracts1732900000200,
+];

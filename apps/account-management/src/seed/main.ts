@@ -4,6 +4,7 @@ import { createServiceDataSource } from '@app/persistence';
 import { SCHEMA } from '../config';
 import { MIGRATIONS } from '../migrations';
 import { seedDemoWorkspace } from './demo-workspace';
+import { seedDemoComplaints } from './demo-complaints';
 
 /** `node dist/apps/account-management/src/seed/main.js`: migrate, then seed the demo workspace. */
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   try {
     await ds.runMigrations({ transaction: 'each' });
     const r = await seedDemoWorkspace(ds.manager);
+    await seedDemoComplaints(ds.manager);
     process.stdout.write(`seeded demo workspace: ${r.members} members, ${r.accounts} key accounts\n`);
   } finally {
     await ds.destroy();

@@ -1,0 +1,31 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { RevisitSweepResult } from '@app/contracts';
+import { QueueName, WorkspaceJobData } from '@app/jobs';
+import { RevisitSweepService } from '../revisits/revisit-sweep.service';
+
+/** Daily at 06:00 in the workspace's time zone, before the working day starts. */
+export const CREATE_DUE_REVISITS_CRON = '0 6 * * *';
+
+export interface CreateDueRevisitsJobData extends WorkspaceJobData {
+  /** Run as of this instant (ISO 8601) instead of now: tests and catching up drive the clock this way. */
+  asOf?: string;
+}
+
+/**
+ * Creates the revisits that fall due in one workspace and escalates the overdue ones (RevisitSweepService).
+ * Idempotent: a rerun on the same day creates and escalates nothing more.
+ */
+@Processor(QueueName.Revisits)
+export class CreateDueRevisitsJob extends WorkerHost {
+  constructor(private readonly sweep: RevisitSweepService) {
+    super();
+  }
+
+  async process(job: Job<CreateDueRevisitsJobData>): Promise<RevisitSweepResult> {
+    if (job.name !== CreateDueRevisitsJob.name) throw new Error(`unknown job ${job.name}`);
+    const asOf = job.data.asOf ? new Date(job.data.asOf) : new Date();
+    if (Number.isNaN(asOf.getTime())) throw new Error(`asOf is not a date: ${job.data.asOf}`);
+    return this.sweep.sweep(job.data.workspaceId, asOf, job.id);
+  }
+}
