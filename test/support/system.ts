@@ -66,6 +66,9 @@ export class TestSystem {
       KAM_NATS_URL: this.env.natsUrl,
       KAM_LOG_LEVEL: 'info',
       KAM_OUTBOX_POLL_MS: '100',
+      // Scheduled runs (a complaint sweep every 5 minutes, revisits at 06:00 Shanghai) would race the tests,
+      // which drive every job by hand with an explicit clock.
+      KAM_PERIODIC_JOBS: '0',
     };
     if (app === 'gateway') {
       env.KAM_HTTP_PORT = String(this.httpPort);

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
-import { JobsModule, QueueName } from '@app/jobs';
+import { JobsModule, PERIODIC_JOBS, QueueName } from '@app/jobs';
 import { SERVICES } from '@app/contracts';
 import { AccountManagementConfig, APP_NAME, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
@@ -68,6 +68,7 @@ export function appModule(config: AccountManagementConfig) {
       ]),
     ],
     providers: [
+      { provide: PERIODIC_JOBS, useValue: config.KAM_PERIODIC_JOBS },
       ActorContextService,
       OrganisationHandler,
       OrganisationService,

@@ -131,6 +131,7 @@ describe('start-up configuration', () => {
       KAM_REDIS_URL: 'redis://127.0.0.1:6379',
       KAM_DB_POOL_SIZE: 10,
       KAM_OUTBOX_POLL_MS: 500,
+      KAM_PERIODIC_JOBS: true,
     });
   });
 

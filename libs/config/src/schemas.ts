@@ -23,6 +23,9 @@ export const serviceSchema = {
   KAM_DATABASE_URL: env.url("PostgreSQL URL of this service's own login role", ['postgres', 'postgresql']),
   KAM_REDIS_URL: env.url('Redis URL (BullMQ)', ['redis', 'rediss'], { default: 'redis://127.0.0.1:6379' }),
   KAM_DB_POOL_SIZE: env.int('Connections in the PostgreSQL pool', { default: 10, min: 1, max: 200 }),
+  KAM_PERIODIC_JOBS: env.bool('0 pauses the runs that job schedulers produce (tests drive jobs by hand)', {
+    default: true,
+  }),
   KAM_OUTBOX_POLL_MS: env.int('Outbox relay poll interval when idle, in milliseconds', {
     default: 500,
     min: 10,

@@ -44,3 +44,11 @@ export async function scheduleForWorkspace(
 export async function enqueueOnce<T>(queue: Queue, jobName: string, jobId: string, data: T): Promise<void> {
   await queue.add(jobName, data, { ...DEFAULT_JOB_OPTIONS, jobId: jobId.replace(/:/g, '-') });
 }
+
+/** Whether runs produced by job schedulers are processed (KAM_PERIODIC_JOBS); runs enqueued by hand always are. */
+export const PERIODIC_JOBS = Symbol('PERIODIC_JOBS');
+
+/** A run produced by a job scheduler (as opposed to one enqueued by hand, e.g. from the admin console). */
+export function isScheduledRun(job: { repeatJobKey?: string }): boolean {
+  return !!job.repeatJobKey;
+}

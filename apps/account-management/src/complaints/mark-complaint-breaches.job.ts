@@ -1,9 +1,9 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Logger, Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { EVENTS } from '@app/contracts';
-import { QueueName, WorkspaceJobData } from '@app/jobs';
+import { QueueName, WorkspaceJobData, isScheduledRun, PERIODIC_JOBS } from '@app/jobs';
 
 /** Every five minutes. */
 export const MARK_COMPLAINT_BREACHES_CRON = '*/5 * * * *';
@@ -24,11 +24,18 @@ export interface MarkComplaintBreachesData extends WorkspaceJobData {
 export class MarkComplaintBreachesJob extends WorkerHost {
   private readonly logger = new Logger(MarkComplaintBreachesJob.name);
 
-  constructor(private readonly ds: DataSource) {
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(PERIODIC_JOBS) private readonly periodic: boolean,
+  ) {
     super();
   }
 
-  async process(job: Job<MarkComplaintBreachesData>): Promise<{ marked: number; asOf: string }> {
+  async process(
+    job: Job<MarkComplaintBreachesData>,
+  ): Promise<{ marked: number; asOf: string } | { skipped: string }> {
+    // Runs from the job scheduler are paused when KAM_PERIODIC_JOBS=0 (tests); runs enqueued by hand are not.
+    if (isScheduledRun(job) && !this.periodic) return { skipped: 'KAM_PERIODIC_JOBS=0' };
     if (job.name !== MarkComplaintBreachesJob.name) throw new Error(`unknown job ${job.name}`);
     const asOf = job.data.asOf ? new Date(job.data.asOf) : new Date();
     if (Number.isNaN(asOf.getTime())) throw new Error(`asOf is not a time: ${job.data.asOf}`);

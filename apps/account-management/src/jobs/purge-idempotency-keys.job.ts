@@ -1,8 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Logger, Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { QueueName, WorkspaceJobData } from '@app/jobs';
+import { QueueName, WorkspaceJobData, isScheduledRun, PERIODIC_JOBS } from '@app/jobs';
 
 /** Daily at 03:30 in the workspace's time zone. */
 export const PURGE_IDEMPOTENCY_KEYS_CRON = '30 3 * * *';
@@ -14,11 +14,16 @@ export const IDEMPOTENCY_RETENTION_DAYS = 7;
 export class PurgeIdempotencyKeysJob extends WorkerHost {
   private readonly logger = new Logger(PurgeIdempotencyKeysJob.name);
 
-  constructor(private readonly ds: DataSource) {
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(PERIODIC_JOBS) private readonly periodic: boolean,
+  ) {
     super();
   }
 
-  async process(job: Job<WorkspaceJobData>): Promise<{ deleted: number }> {
+  async process(job: Job<WorkspaceJobData>): Promise<{ deleted: number } | { skipped: string }> {
+    // Runs from the job scheduler are paused when KAM_PERIODIC_JOBS=0 (tests); runs enqueued by hand are not.
+    if (isScheduledRun(job) && !this.periodic) return { skipped: 'KAM_PERIODIC_JOBS=0' };
     if (job.name !== PurgeIdempotencyKeysJob.name) throw new Error(`unknown job ${job.name}`);
     const res: [unknown[], number] = await this.ds.query(
       `DELETE FROM idempotency_keys WHERE workspace_id = $1 AND created_at < now() - make_interval(days => $2)`,
