@@ -491,6 +491,24 @@ describe('the life of a key account', () => {
       await api().get('/api/v1/accounts').set('Authorization', `Bearer ${leaverToken}`).expect(200);
       const deputy = await memberToken(system.jwtSecret, ws, 'deputy');
       const admin = await memberToken(system.jwtSecret, ws, 'admin');
+      // Open work of the leaver: a complaint they handle and a planned revisit assigned to them.
+      const complaint = await api()
+        .post(`/api/v1/accounts/${ws.accounts.am1Own}/complaints`)
+        .set('Authorization', `Bearer ${leaverToken}`)
+        .send({
+          channel: 'phone',
+          category: '交付',
+          severity: 'medium',
+          description: '延迟交货',
+          receivedAt: new Date(Date.now() - 60_000).toISOString(),
+        })
+        .expect(201);
+      await withDb(adminUrl(system.env), (db) =>
+        db.query(
+          `INSERT INTO account_management.revisits (id, workspace_id, account_id, due_date, assignee_id) VALUES ($1, $2, $3, current_date + 3, $4)`,
+          [randomUUID(), ws.workspaceId, ws.accounts.am1Serviced, ws.members.am1.id],
+        ),
+      );
       await api()
         .post(`/api/v1/members/${ws.members.am1.id}/departure`)
         .set('Authorization', `Bearer ${admin}`)
@@ -515,6 +533,19 @@ describe('the life of a key account', () => {
           }),
         ]),
       );
+      expect(report.body.openItemsMoved).toEqual({ revisits: 1, complaints: 1 });
+      const moved = await api()
+        .get(`/api/v1/complaints/${complaint.body.id}`)
+        .set('Authorization', `Bearer ${director}`)
+        .expect(200);
+      expect(moved.body.handlerId).toBe(ws.members.am2.id);
+      const revisits = await withDb(adminUrl(system.env), (db) =>
+        db.query(`SELECT assignee_id FROM account_management.revisits WHERE account_id = $1`, [
+          ws.accounts.am1Serviced,
+        ]),
+      );
+      // The serviced account went to leader1 by name, and so did its open revisit.
+      expect(revisits.rows).toEqual([{ assignee_id: ws.members.leader1.id }]);
       const owners = await withDb(adminUrl(system.env), (db) =>
         db.query(
           `SELECT id, owner_id FROM account_management.accounts WHERE workspace_id = $1 AND owner_id = $2`,

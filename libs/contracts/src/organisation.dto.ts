@@ -144,6 +144,8 @@ export interface HandoverReport {
   reason: string | null;
   accountsMoved: { accountId: string; name: string; as: 'owner' | 'assistant'; to: string }[];
   teamsMoved: { teamId: string; name: string; to: string }[];
+  /** Open revisits and complaints handed to the new owners (or the successor). */
+  openItemsMoved: { revisits: number; complaints: number };
   /** True when this call found the departure already done and changed nothing. */
   alreadyDone?: boolean;
 }

@@ -4,6 +4,7 @@ import { AccountSearch1732800000000 } from './1732800000000-account-search';
 import { Revisits1732900000000 } from './1732900000000-revisits';
 import { Complaints1732900000100 } from './1732900000100-complaints';
 import { OrdersContracts1732900000200 } from './1732900000200-orders-contracts';
+import { HandoverOpenItems1732900000300 } from './1732900000300-handover-open-items';
 
 export const MIGRATIONS = [
   Initial1732600000000,
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   Revisits1732900000000,
   Complaints1732900000100,
   OrdersContracts1732900000200,
+  HandoverOpenItems1732900000300,
 ];

@@ -24,6 +24,7 @@ interface ReportRow {
   reason: string | null;
   accounts_moved: HandoverReport['accountsMoved'];
   teams_moved: HandoverReport['teamsMoved'];
+  open_items_moved: Partial<HandoverReport['openItemsMoved']>;
 }
 
 function reportView(r: ReportRow, alreadyDone = false): HandoverReport {
@@ -36,6 +37,10 @@ function reportView(r: ReportRow, alreadyDone = false): HandoverReport {
     reason: r.reason,
     accountsMoved: r.accounts_moved,
     teamsMoved: r.teams_moved,
+    openItemsMoved: {
+      revisits: r.open_items_moved?.revisits ?? 0,
+      complaints: r.open_items_moved?.complaints ?? 0,
+    },
     ...(alreadyDone ? { alreadyDone: true } : {}),
   };
 }
@@ -151,6 +156,24 @@ export class HandoverService {
           ],
         );
       }
+      // Open work follows the customer: to the account's new owner when the leaver owned it, else the successor.
+      const openWork = (table: 'revisits' | 'complaints', column: string, open: string[]) =>
+        updateReturning<{ id: string }>(
+          m,
+          `UPDATE ${table} w SET ${column} = CASE WHEN a.owner_id <> $2 AND a.id = ANY($4::uuid[]) THEN a.owner_id ELSE $3 END,
+             version = w.version + 1, updated_at = now()
+           FROM accounts a
+           WHERE a.id = w.account_id AND w.workspace_id = $1 AND w.${column} = $2 AND w.status = ANY($5::text[])
+           RETURNING w.id`,
+          [actor.workspaceId, memberId, dto.successorId, ownedMoves.map((x) => x.accountId), open],
+        );
+      const revisitsMoved = await openWork('revisits', 'assignee_id', ['planned', 'overdue']);
+      const complaintsMoved = await openWork('complaints', 'handler_id', [
+        'open',
+        'acknowledged',
+        'in_progress',
+        'resolved',
+      ]);
       const teams = await updateReturning<{ id: string; name: string }>(
         m,
         `UPDATE teams SET leader_id = $3, version = version + 1, updated_at = now() WHERE workspace_id = $1 AND leader_id = $2 RETURNING id, name`,
@@ -167,8 +190,8 @@ export class HandoverService {
         [memberId, actor.workspaceId, dto.successorId],
       );
       const rows: ReportRow[] = await m.query(
-        `INSERT INTO handover_reports (id, workspace_id, member_id, successor_id, performed_by, reason, accounts_moved, teams_moved)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        `INSERT INTO handover_reports (id, workspace_id, member_id, successor_id, performed_by, reason, accounts_moved, teams_moved, open_items_moved)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
         [
           randomUUID(),
           actor.workspaceId,
@@ -178,6 +201,7 @@ export class HandoverService {
           dto.reason ?? null,
           JSON.stringify(moved),
           JSON.stringify(teams.map((t) => ({ teamId: t.id, name: t.name, to: dto.successorId }))),
+          JSON.stringify({ revisits: revisitsMoved.length, complaints: complaintsMoved.length }),
         ],
       );
       await addToOutbox<MemberDepartedEvent>(m, {
