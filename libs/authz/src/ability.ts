@@ -28,11 +28,11 @@ type RuleSet = (b: Builder, ctx: ActorContext) => void;
 const accountBasic = [...ACCOUNT_BASIC_FIELDS];
 const contactBasic = [...CONTACT_BASIC_FIELDS];
 /** Records that hang off an account and follow its access: the archive. */
-const ARCHIVE: RecordSubject[] = ['Contact', 'CommunicationRecord', 'AccountPlan'];
+const ARCHIVE: RecordSubject[] = ['Contact', 'CommunicationRecord', 'AccountPlan', 'Project', 'Risk'];
 /** DESIGN §4 row "Revisit, complaint, survey". */
-const SERVICE: RecordSubject[] = ['Revisit', 'Complaint'];
+const SERVICE: RecordSubject[] = ['Revisit', 'Complaint', 'Survey'];
 /** Contracts and orders: commercial records, seen like the account's financial fields. */
-const COMMERCIAL: RecordSubject[] = ['Contract', 'Order'];
+const COMMERCIAL: RecordSubject[] = ['Contract', 'Order', 'Tender'];
 const ORG: ('Member' | 'Team')[] = ['Member', 'Team'];
 
 const everyoneReadsOrg: RuleSet = ({ can }) => {

@@ -78,6 +78,10 @@ export const RECORD_SUBJECTS = [
   'Complaint',
   'Contract',
   'Order',
+  'Survey',
+  'Project',
+  'Risk',
+  'Tender',
 ] as const;
 export type RecordSubject = (typeof RECORD_SUBJECTS)[number];
 export type SubjectName = RecordSubject | 'Settings' | 'Member' | 'Team' | 'all';
@@ -91,4 +95,8 @@ export const ALL_FIELDS_OF: Record<RecordSubject, readonly string[]> = {
   Complaint: [],
   Contract: [],
   Order: [],
+  Survey: [],
+  Project: [],
+  Risk: [],
+  Tender: [],
 };
