@@ -62,13 +62,27 @@ function ensureSystemPackages() {
   });
 }
 
-/** Installs npm packages when node_modules is missing or older than the lock file. */
+/**
+ * Installs npm packages when node_modules is missing or was installed from another package-lock.json
+ * (compared by content, not by file times: a checkout or an editor touching the lock file is not a change).
+ */
 function ensureNpmPackages() {
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const stamp = path.join(ROOT, 'node_modules', '.kam-lock-sha1');
   const lock = path.join(ROOT, 'package-lock.json');
-  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  const hash = require('node:crypto').createHash('sha1').update(fs.readFileSync(lock)).digest('hex');
+  if (fs.existsSync(marker)) {
+    const seen = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : null;
+    if (seen === hash) return;
+    if (seen === null) {
+      // Installed by a plain `npm ci` (e.g. .ci/run): trust it and remember which lock it came from.
+      fs.writeFileSync(stamp, hash);
+      return;
+    }
+  }
   log('installing npm packages (npm ci) …');
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  fs.writeFileSync(stamp, hash);
 }
 
 module.exports = { ROOT, log, which, postgresBinDir, isRoot, ensureSystemPackages, ensureNpmPackages };
