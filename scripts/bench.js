@@ -12,6 +12,9 @@
  *    substring searches, p50/p99 next to the same SQL through `pg`, with the query plans; and the bulk import
  *    rate through POST /api/v1/accounts/import in batches of 1000. Targets (issue 3): list p50 < 10 ms,
  *    search p50 < 50 ms, import ≥ 5,000 accounts/s.
+ * 3. On the same data set (lib/bench-sweeps.js): the daily revisit sweep at 100,000 and 1,000,000 accounts
+ *    (`--quick`: 100,000 only) and the complaint SLA sweep over 100,000 open complaints, each run per workspace
+ *    through the admin endpoints, with a rerun. Target (issue 4): the 1M revisit sweep under 60 s.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -176,6 +179,16 @@ async function main() {
       workspaces: DATA_WORKSPACES,
       quick,
     });
+    log('measuring the revisit and complaint sweeps …');
+    const { benchSweeps, sweepsMarkdown } = require('./lib/bench-sweeps');
+    const sweeps = await benchSweeps({
+      databaseUrl: amDatabaseUrl,
+      baseUrl: base,
+      jwtSecret: secrets.jwtSecret,
+      workspaces: DATA_WORKSPACES,
+      quick,
+      log,
+    });
 
     const report = {
       date: new Date().toISOString(),
@@ -199,6 +212,7 @@ async function main() {
       dataSet,
       accounts: inService.results,
       plans: inService.plans,
+      sweeps,
     };
     const outDir = path.join(ROOT, 'bench-results');
     fs.mkdirSync(outDir, { recursive: true });
@@ -245,6 +259,7 @@ async function main() {
             `| ${b.name} | ${b.import.accounts} | ${b.import.seconds} | ${b.import.accountsPerSecond} | ${b.import.batch.p50ms} / ${b.import.batch.p99ms} | ${b.target} | ${b.met === null ? '—' : b.met ? 'yes' : 'NO'} |`,
         ),
       '',
+      ...sweepsMarkdown(sweeps, quick),
       ...Object.entries(report.plans).flatMap(([k, plan]) => [
         `Plan (EXPLAIN ANALYZE) of ${k === 'list' ? "the account_manager's first page" : `the search (${k})`}:`,
         '',
@@ -256,7 +271,8 @@ async function main() {
     ].join('\n');
     fs.writeFileSync(path.join(outDir, 'report.md'), md);
     process.stdout.write(`\n${md}\n`);
-    if (![...report.benchmarks, ...report.accounts].every((b) => b.met !== false)) process.exitCode = 1;
+    const all = [...report.benchmarks, ...report.accounts, ...sweeps.revisits, sweeps.complaints];
+    if (!all.every((b) => b.met !== false)) process.exitCode = 1;
   } finally {
     for (const c of extra) c.kill('SIGTERM');
     await stack.stopProcesses(procs);

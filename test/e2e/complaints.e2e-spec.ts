@@ -287,6 +287,8 @@ describe('complaints with SLAs', () => {
           'complaint_transitioned',
           'complaint_callback',
           'complaint_transitioned',
+          // The satisfaction survey that the resolution starts (surveys.e2e-spec.ts).
+          'survey_created',
         ].sort(),
       );
       expect((await eventsOf(c.id, 'transitioned')).map((e) => e.payload.to)).toEqual([

@@ -42,6 +42,20 @@ import { ComplaintsService } from './complaints/complaints.service';
 import { ComplaintMetricsService } from './complaints/complaint-metrics.service';
 import { ComplaintsHandler } from './complaints/complaints.handler';
 import { MarkComplaintBreachesJob } from './complaints/mark-complaint-breaches.job';
+import { HealthAccess } from './health/health-access';
+import { HealthSweepService } from './health/health-sweep.service';
+import { TenderRemindersService } from './health/tender-reminders.service';
+import { RisksService } from './health/risks.service';
+import { TendersService } from './health/tenders.service';
+import { DailyJobRunner } from './health/daily-job-runner';
+import { HealthHandler } from './health/health.handler';
+import { AccountHealthJobs } from './jobs/account-health.job';
+import { ProjectsService } from './projects/projects.service';
+import { ProjectOnTimeService } from './projects/project-on-time.service';
+import { ProjectsHandler } from './projects/projects.handler';
+import { SurveysService } from './surveys/surveys.service';
+import { SurveysHandler } from './surveys/surveys.handler';
+import { ScheduleSatisfactionSurveysJob } from './surveys/schedule-satisfaction-surveys.job';
 
 export function appModule(config: AccountManagementConfig) {
   @Module({
@@ -65,6 +79,8 @@ export function appModule(config: AccountManagementConfig) {
         QueueName.AccountMaintenance,
         QueueName.Revisits,
         QueueName.Complaints,
+        QueueName.AccountHealth,
+        QueueName.Surveys,
       ]),
     ],
     providers: [
@@ -106,6 +122,20 @@ export function appModule(config: AccountManagementConfig) {
       ComplaintMetricsService,
       ComplaintsHandler,
       MarkComplaintBreachesJob,
+      HealthAccess,
+      HealthSweepService,
+      TenderRemindersService,
+      RisksService,
+      TendersService,
+      DailyJobRunner,
+      HealthHandler,
+      AccountHealthJobs,
+      ProjectsService,
+      ProjectOnTimeService,
+      ProjectsHandler,
+      SurveysService,
+      SurveysHandler,
+      ScheduleSatisfactionSurveysJob,
     ],
   })
   class AccountManagementModule {}

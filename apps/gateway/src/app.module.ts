@@ -15,7 +15,10 @@ import { AccountsController } from './accounts/accounts.controller';
 import { AccountLifecycleController } from './accounts/account-lifecycle.controller';
 import { ArchiveController } from './accounts/archive.controller';
 import { RevisitsController } from './revisits/revisits.controller';
+import { HealthTendersController } from './account-health/health-tenders.controller';
 import { ComplaintsController } from './complaints/complaints.controller';
+import { ProjectsController } from './projects/projects.controller';
+import { SurveysController } from './surveys/surveys.controller';
 import { CommercialController } from './accounts/commercial.controller';
 import { SettingsController } from './settings/settings.controller';
 import { OrganisationController } from './organisation/organisation.controller';
@@ -53,7 +56,10 @@ export class GatewayModule {
         AccountLifecycleController,
         ArchiveController,
         RevisitsController,
+        HealthTendersController,
         ComplaintsController,
+        ProjectsController,
+        SurveysController,
         CommercialController,
         SettingsController,
         OrganisationController,

@@ -37,6 +37,7 @@ function accountView(over: Partial<AccountSubject> = {}) {
     evaluation: null,
     recommendedTier: null,
     serviceHandover: null,
+    health: null,
     annualPurchase: { amountMinor: 150000000, currency: 'CNY' },
     profitContributionPct: 12.5,
     version: 3,

@@ -16,6 +16,7 @@ export const ACCOUNT_BASIC_FIELDS = [
   'evaluation',
   'recommendedTier',
   'serviceHandover',
+  'health',
   'version',
   'createdAt',
   'updatedAt',

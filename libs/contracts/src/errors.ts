@@ -30,6 +30,30 @@ export const ERROR_CODES = {
     en: 'The satisfaction callback is recorded once the complaint is resolved',
     zh: '投诉处理完毕后才能记录满意度回访',
   },
+  survey_not_found: { status: 404, en: 'Survey not found', zh: '未找到该满意度调查' },
+  survey_not_pending: {
+    status: 409,
+    en: 'Only a pending survey can be answered; this one is {status}',
+    zh: '只有待填写的满意度调查可以录入结果;当前状态:{status}',
+  },
+  project_not_found: { status: 404, en: 'Project not found', zh: '未找到该项目' },
+  illegal_project_transition: {
+    status: 409,
+    en: 'A project cannot move from {from} to {to}; allowed: {allowed}',
+    zh: '项目不能从 {from} 阶段转到 {to};允许的阶段:{allowed}',
+  },
+  project_stage_blocked: {
+    status: 409,
+    en: 'The project cannot enter {to} yet: {reason}',
+    zh: '项目暂不能进入 {to} 阶段:{reason}',
+  },
+  risk_not_found: { status: 404, en: 'Risk not found', zh: '未找到该风险' },
+  tender_not_found: { status: 404, en: 'Tender not found', zh: '未找到该招投标' },
+  illegal_tender_transition: {
+    status: 409,
+    en: 'A tender cannot move from {from} to {to}; allowed: {allowed}',
+    zh: '招投标不能从 {from} 状态转到 {to};允许的状态:{allowed}',
+  },
   route_not_found: { status: 404, en: 'No such endpoint', zh: '接口不存在' },
   conflict: { status: 409, en: 'The request conflicts with the current state', zh: '请求与当前状态冲突' },
   crm_company_already_linked: {

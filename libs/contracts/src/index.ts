@@ -12,5 +12,8 @@ export * from './accounts/archive.view';
 export * from './accounts/complaint.dto';
 export * from './accounts/revisit.dto';
 export * from './accounts/revisit.view';
+export * from './accounts/health.dto';
 export * from './accounts/commercial.dto';
+export * from './accounts/project.dto';
+export * from './accounts/survey.dto';
 export * from './organisation.dto';

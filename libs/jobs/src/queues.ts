@@ -6,6 +6,10 @@ export enum QueueName {
   Revisits = 'revisits',
   /** account-management: complaint SLA clocks (issue 4). */
   Complaints = 'complaints',
+  /** account-management: daily account health scores and tender deadline reminders (issue 4). */
+  AccountHealth = 'account-health',
+  /** account-management: quarterly satisfaction surveys (issue 4). */
+  Surveys = 'surveys',
   /** performance-evaluation: monthly cycles (issue 5). */
   Performance = 'performance',
   /** document-security: grant expiry, access-log verification (issue 6). */

@@ -33,6 +33,14 @@ export function toView(r: AccountRow, settings: WorkspaceSettings): Omit<Account
     evaluation: r.evaluation,
     recommendedTier: r.recommended_tier,
     serviceHandover: r.service_handover,
+    health:
+      r.health_score === null || r.health_score === undefined || !r.health_computed_at
+        ? null
+        : {
+            score: r.health_score,
+            reasons: r.health_reasons ?? [],
+            computedAt: new Date(r.health_computed_at).toISOString(),
+          },
     version: r.version,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),

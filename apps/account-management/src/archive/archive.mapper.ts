@@ -29,6 +29,7 @@ export function toRecordView(r: RecordRow): CommunicationRecordView {
     nextSteps: r.next_steps,
     nextStepDue: r.next_step_due,
     contactIds: r.contact_ids ?? [],
+    ...(r.kind === 'care' || r.kind === 'training' ? { attendees: r.attendees ?? null } : {}),
     recordedBy: r.recorded_by,
     createdAt: r.created_at.toISOString(),
   };

@@ -21,7 +21,7 @@ export interface ContactRow {
 }
 
 export const RECORD_COLUMNS = `r.id, r.workspace_id, r.account_id, r.kind, r.occurred_at, r.summary, r.next_steps,
-  to_char(r.next_step_due, 'YYYY-MM-DD') AS next_step_due, r.contact_ids, r.recorded_by, r.created_at`;
+  to_char(r.next_step_due, 'YYYY-MM-DD') AS next_step_due, r.contact_ids, r.attendees, r.recorded_by, r.created_at`;
 
 export interface RecordRow {
   id: string;
@@ -33,6 +33,7 @@ export interface RecordRow {
   next_steps: string | null;
   next_step_due: string | null;
   contact_ids: string[];
+  attendees: { customers: { contactId?: string; name?: string }[]; staff: string[] } | null;
   recorded_by: string;
   created_at: Date;
 }

@@ -19,6 +19,7 @@ import { nextStepProblem, occurredAtProblem } from '../domain/archive';
 import { ArchiveAccess } from './archive-access';
 import { RECORD_COLUMNS, RecordRow } from './archive.sql';
 import { toRecordView } from './archive.mapper';
+import { attendeeProblems, recordAttendees } from './record-attendees';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -122,12 +123,14 @@ export class CommunicationRecordsService {
               message: `every contact must be a contact of this account; not: ${unknown.join(', ')}`,
             });
         }
+        // Care activities and trainings (客户关怀, 客户培训) name their attendees; other kinds have none.
+        errors.push(...(await attendeeProblems(m, actor.workspaceId, accountId, dto)));
         if (errors.length) throw validationError(errors);
         const recordId = randomUUID();
         const rows: { occurred_at: Date }[] = await m.query(
           `INSERT INTO communication_records (id, workspace_id, account_id, kind, occurred_at, summary, next_steps,
-             next_step_due, contact_ids, recorded_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING occurred_at`,
+             next_step_due, contact_ids, recorded_by, attendees)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING occurred_at`,
           [
             recordId,
             actor.workspaceId,
@@ -139,6 +142,7 @@ export class CommunicationRecordsService {
             dto.nextStepDue ?? null,
             contactIds,
             actor.memberId,
+            recordAttendees(dto),
           ],
         );
         const occurredAt = rows[0].occurred_at.toISOString();

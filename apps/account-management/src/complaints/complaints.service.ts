@@ -32,6 +32,7 @@ import {
   transitionBlocker,
 } from '../domain/complaint';
 import { COMPLAINT_COLUMNS, ComplaintRow, toComplaintView } from './complaint.sql';
+import { createComplaintSurvey } from '../surveys/survey.sql';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -313,6 +314,15 @@ export class ComplaintsService {
           'callback_revisit = NULL',
         );
       await m.query(`UPDATE complaints SET ${sets.join(', ')} WHERE id = $1`, params);
+      // The satisfaction survey after a resolved complaint, in the same transaction (one per complaint).
+      if (dto.to === 'resolved')
+        await createComplaintSurvey(m, {
+          workspaceId: actor.workspaceId,
+          accountId: row.account_id,
+          complaintId: id,
+          actorId: actor.memberId,
+          requestId: actor.requestId,
+        });
       await this.changed(m, actor, {
         complaintId: id,
         accountId: row.account_id,

@@ -9,6 +9,16 @@ import {
   MARK_COMPLAINT_BREACHES_CRON,
   MarkComplaintBreachesJob,
 } from '../complaints/mark-complaint-breaches.job';
+import {
+  SCORE_ACCOUNT_HEALTH_CRON,
+  ScoreAccountHealthJob,
+  TENDER_DEADLINE_REMINDERS_CRON,
+  TenderDeadlineRemindersJob,
+} from './account-health.job';
+import {
+  SCHEDULE_SATISFACTION_SURVEYS_CRON,
+  ScheduleSatisfactionSurveysJob,
+} from '../surveys/schedule-satisfaction-surveys.job';
 
 /** Keeps one job scheduler per workspace and periodic job, in the workspace's time zone. */
 @Injectable()
@@ -20,6 +30,8 @@ export class WorkspaceSchedulesService implements OnApplicationBootstrap {
     @InjectQueue(QueueName.AccountMaintenance) private readonly maintenance: Queue,
     @InjectQueue(QueueName.Revisits) private readonly revisits: Queue,
     @InjectQueue(QueueName.Complaints) private readonly complaints: Queue,
+    @InjectQueue(QueueName.AccountHealth) private readonly health: Queue,
+    @InjectQueue(QueueName.Surveys) private readonly surveys: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,6 +59,19 @@ export class WorkspaceSchedulesService implements OnApplicationBootstrap {
       this.complaints,
       MarkComplaintBreachesJob.name,
       MARK_COMPLAINT_BREACHES_CRON,
+      workspace,
+    );
+    await scheduleForWorkspace(this.health, ScoreAccountHealthJob.name, SCORE_ACCOUNT_HEALTH_CRON, workspace);
+    await scheduleForWorkspace(
+      this.health,
+      TenderDeadlineRemindersJob.name,
+      TENDER_DEADLINE_REMINDERS_CRON,
+      workspace,
+    );
+    await scheduleForWorkspace(
+      this.surveys,
+      ScheduleSatisfactionSurveysJob.name,
+      SCHEDULE_SATISFACTION_SURVEYS_CRON,
       workspace,
     );
   }

@@ -5,6 +5,9 @@ import { Revisits1732900000000 } from './1732900000000-revisits';
 import { Complaints1732900000100 } from './1732900000100-complaints';
 import { OrdersContracts1732900000200 } from './1732900000200-orders-contracts';
 import { HandoverOpenItems1732900000300 } from './1732900000300-handover-open-items';
+import { Projects1733000000100 } from './1733000000100-projects';
+import { Surveys1733000000000 } from './1733000000000-surveys';
+import { HealthTenders1733000000200 } from './1733000000200-health-tenders';
 
 export const MIGRATIONS = [
   Initial1732600000000,
@@ -14,4 +17,7 @@ export const MIGRATIONS = [
   Complaints1732900000100,
   OrdersContracts1732900000200,
   HandoverOpenItems1732900000300,
+  Surveys1733000000000,
+  Projects1733000000100,
+  HealthTenders1733000000200,
 ];

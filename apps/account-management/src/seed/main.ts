@@ -5,6 +5,7 @@ import { SCHEMA } from '../config';
 import { MIGRATIONS } from '../migrations';
 import { seedDemoWorkspace } from './demo-workspace';
 import { seedDemoComplaints } from './demo-complaints';
+import { seedDemoService } from './demo-service';
 
 /** `node dist/apps/account-management/src/seed/main.js`: migrate, then seed the demo workspace. */
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     await ds.runMigrations({ transaction: 'each' });
     const r = await seedDemoWorkspace(ds.manager);
     await seedDemoComplaints(ds.manager);
+    await seedDemoService(ds.manager);
     process.stdout.write(`seeded demo workspace: ${r.members} members, ${r.accounts} key accounts\n`);
   } finally {
     await ds.destroy();

@@ -1,4 +1,5 @@
 import { AccountCategory, AccountStatus } from './account.dto';
+import type { AccountHealthView } from './health.dto';
 
 export interface Money {
   amountMinor: number;
@@ -27,6 +28,8 @@ export interface AccountView {
   evaluation: AccountEvaluation | null;
   recommendedTier: string | null;
   serviceHandover: ServiceHandover | null;
+  /** The daily health score with its reasons; null before the first run. */
+  health: AccountHealthView | null;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -131,6 +131,39 @@ export class UpdateContactDto {
   notes?: string | null;
 }
 
+/** A customer who attended a care activity or training: a contact of the account, or just a name. */
+export class CustomerAttendeeDto {
+  @ApiPropertyOptional({ description: 'A contact of this account' })
+  @IsOptional()
+  @IsUUID()
+  contactId?: string;
+
+  @ApiPropertyOptional({ example: '王经理', description: 'Needed when there is no contactId' })
+  @ValidateIf((o: CustomerAttendeeDto) => !o.contactId || o.name !== undefined)
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+}
+
+/** Who attended a customer care activity or training (客户关怀, 客户培训). */
+export class RecordAttendeesDto {
+  @ApiPropertyOptional({ type: [CustomerAttendeeDto], description: 'Customer attendees' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => CustomerAttendeeDto)
+  customers?: CustomerAttendeeDto[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Staff attendees: member ids of this workspace' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  staff?: string[];
+}
+
 export class CreateRecordDto {
   @ApiProperty({ enum: RECORD_KINDS }) @IsIn(RECORD_KINDS) kind: RecordKind;
 
@@ -170,6 +203,16 @@ export class CreateRecordDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   contactIds?: string[];
+
+  @ApiPropertyOptional({
+    type: RecordAttendeesDto,
+    description: 'Attendees of a care activity or training (kinds care and training only)',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RecordAttendeesDto)
+  attendees?: RecordAttendeesDto;
 }
 
 export class ListRecordsQuery {

@@ -30,6 +30,8 @@ export interface CommunicationRecordView {
   /** YYYY-MM-DD. */
   nextStepDue: string | null;
   contactIds: string[];
+  /** Care and training only: customer attendees (contact ids or names) and staff attendees (member ids). */
+  attendees?: { customers: { contactId?: string; name?: string }[]; staff: string[] } | null;
   recordedBy: string;
   createdAt: string;
 }

@@ -1,0 +1,53 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Queue, QueueEvents } from 'bullmq';
+import { Actor, KamError, RunDailyJobDto } from '@app/contracts';
+import { hasCapability } from '@app/authz';
+import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName } from '@app/jobs';
+import { DailyJobData } from '../jobs/account-health.job';
+
+/** How long the admin endpoint waits for the run it enqueued. */
+export const RUN_DAILY_JOB_WAIT_MS = 20_000;
+
+/**
+ * Runs a job of the account-health queue for the caller's workspace now, through the queue (so it shows in the
+ * job console like the scheduled runs), and waits for its result. Admin only (capability `jobs:console`).
+ */
+@Injectable()
+export class DailyJobRunner implements OnModuleDestroy {
+  private events?: QueueEvents;
+
+  constructor(@InjectQueue(QueueName.AccountHealth) private readonly queue: Queue) {}
+
+  async run<T>(actor: Actor, jobName: string, dto: RunDailyJobDto): Promise<T> {
+    if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
+    const events = await this.queueEvents();
+    const data: DailyJobData = { workspaceId: actor.workspaceId, asOf: dto.asOf };
+    // The request id names the job: a retried request waits for the same run instead of adding another.
+    const jobId = `${jobName}-${actor.workspaceId}-${actor.requestId}`.replace(/:/g, '-');
+    const job = await this.queue.add(jobName, data, { ...DEFAULT_JOB_OPTIONS, jobId });
+    try {
+      return (await job.waitUntilFinished(events, RUN_DAILY_JOB_WAIT_MS)) as T;
+    } catch (e) {
+      throw new KamError('service_unavailable', {
+        service: 'account-management',
+        reason: (e as Error).message,
+      });
+    }
+  }
+
+  private async queueEvents(): Promise<QueueEvents> {
+    if (!this.events) {
+      this.events = new QueueEvents(QueueName.AccountHealth, {
+        connection: this.queue.opts.connection,
+        prefix: QUEUE_PREFIX,
+      });
+    }
+    await this.events.waitUntilReady();
+    return this.events;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.events?.close();
+  }
+}

@@ -1,0 +1,54 @@
+import { Inject } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { HealthRunResult, TenderRemindersResult } from '@app/contracts';
+import { QueueName, WorkspaceJobData, isScheduledRun, PERIODIC_JOBS } from '@app/jobs';
+import { HealthSweepService } from '../health/health-sweep.service';
+import { TenderRemindersService } from '../health/tender-reminders.service';
+
+/** Daily at 05:30 in the workspace's time zone: health is scored before the revisit sweep and the working day. */
+export const SCORE_ACCOUNT_HEALTH_CRON = '30 5 * * *';
+/** Daily at 07:00 in the workspace's time zone: tender deadline reminders for the day. */
+export const TENDER_DEADLINE_REMINDERS_CRON = '0 7 * * *';
+
+export interface DailyJobData extends WorkspaceJobData {
+  /** Run as of this instant (ISO 8601) instead of now: tests and catching up drive the clock this way. */
+  asOf?: string;
+}
+
+/** Job names of the account-health queue (the processor below dispatches on them). */
+export const ScoreAccountHealthJob = { name: 'ScoreAccountHealthJob' } as const;
+export const TenderDeadlineRemindersJob = { name: 'TenderDeadlineRemindersJob' } as const;
+
+function asOfOf(data: DailyJobData): Date {
+  const asOf = data.asOf ? new Date(data.asOf) : new Date();
+  if (Number.isNaN(asOf.getTime())) throw new Error(`asOf is not a date: ${data.asOf}`);
+  return asOf;
+}
+
+/**
+ * The account-health queue: `ScoreAccountHealthJob` scores every account of one workspace (HealthSweepService),
+ * `TenderDeadlineRemindersJob` reminds owners of tender deadlines 7, 3 and 1 days ahead. Both idempotent.
+ */
+@Processor(QueueName.AccountHealth)
+export class AccountHealthJobs extends WorkerHost {
+  constructor(
+    private readonly health: HealthSweepService,
+    private readonly reminders: TenderRemindersService,
+    @Inject(PERIODIC_JOBS) private readonly periodic: boolean,
+  ) {
+    super();
+  }
+
+  async process(
+    job: Job<DailyJobData>,
+  ): Promise<HealthRunResult | TenderRemindersResult | { skipped: string }> {
+    // Runs from the job scheduler are paused when KAM_PERIODIC_JOBS=0 (tests); runs enqueued by hand are not.
+    if (isScheduledRun(job) && !this.periodic) return { skipped: 'KAM_PERIODIC_JOBS=0' };
+    if (job.name === ScoreAccountHealthJob.name)
+      return this.health.run(job.data.workspaceId, asOfOf(job.data), job.id);
+    if (job.name === TenderDeadlineRemindersJob.name)
+      return this.reminders.run(job.data.workspaceId, asOfOf(job.data), job.id);
+    throw new Error(`unknown job ${job.name}`);
+  }
+}
