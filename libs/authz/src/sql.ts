@@ -137,9 +137,20 @@ export function accessibleWherePositional(
   fields: FieldMap,
   offset: number,
 ): PositionalSqlCondition | null {
+  // An ability's rules never change, so its SQL per (action, subject, offset, field map) is computed once.
+  let perAbility = compiledFor.get(ability);
+  if (!perAbility) compiledFor.set(ability, (perAbility = new Map()));
+  let perFields = perAbility.get(fields);
+  if (!perFields) perAbility.set(fields, (perFields = new Map()));
+  const key = `${action}|${subject}|${offset}`;
+  if (perFields.has(key)) return perFields.get(key) ?? null;
   const compiled = compile(ability, action, subject, new Compiler(fields, '', offset));
-  return compiled && { sql: compiled.sql, values: compiled.compiler.positional };
+  const result = compiled && { sql: compiled.sql, values: compiled.compiler.positional };
+  perFields.set(key, result);
+  return result;
 }
+
+const compiledFor = new WeakMap<KamAbility, Map<FieldMap, Map<string, PositionalSqlCondition | null>>>();
 
 function compile(
   ability: KamAbility,

@@ -41,3 +41,15 @@ export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourc
 export function createServiceDataSource(o: ServiceDataSourceOptions): DataSource {
   return new DataSource(serviceDataSourceOptions(o));
 }
+
+/**
+ * A read on the hot path straight through the data source's own pg pool (same connections, same search_path),
+ * without TypeORM's per-query QueryRunner. For simple SELECTs outside a transaction only.
+ */
+export async function readRows<T>(ds: DataSource, sql: string, params: unknown[]): Promise<T[]> {
+  const pool = (
+    ds.driver as unknown as { master?: { query(sql: string, params: unknown[]): Promise<{ rows: T[] }> } }
+  ).master;
+  if (!pool) return ds.query(sql, params) as Promise<T[]>;
+  return (await pool.query(sql, params)).rows;
+}

@@ -14,6 +14,8 @@ import { RpcHandler } from '@app/messaging';
 import { AccountsService } from './accounts.service';
 
 /** NATS face of key accounts. Thin: validate again (never trust the edge), then the use case. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class AccountsHandler {
   constructor(private readonly accounts: AccountsService) {}
@@ -26,7 +28,10 @@ export class AccountsHandler {
 
   @RpcHandler(SUBJECTS.accounts.accountGet)
   get(data: unknown, actor: Actor): Promise<AccountView> {
-    return this.accounts.get(actor, parseDto(GetAccountRequest, data).id);
+    // The hot path: a well-formed id skips the validator; anything else gets its full 400.
+    const id = (data as { id?: unknown } | null)?.id;
+    const fast = typeof id === 'string' && UUID.test(id) && Object.keys(data as object).length === 1;
+    return this.accounts.get(actor, fast ? id : parseDto(GetAccountRequest, data).id);
   }
 
   @RpcHandler(SUBJECTS.accounts.accountList)

@@ -17,7 +17,7 @@ import {
 } from '@app/contracts';
 import { accessibleWherePositional, KamAbility, redact } from '@app/authz';
 import { addToOutbox, OutboxRelay } from '@app/messaging';
-import { applyOnce, decodeCursor, encodeCursor } from '@app/persistence';
+import { applyOnce, decodeCursor, encodeCursor, readRows } from '@app/persistence';
 import { ActorContextService } from '../organisation/actor-context.service';
 import { WorkspaceSettingsService } from '../workspace/workspace-settings.service';
 import { isTierOf } from '../domain/tier-ladder';
@@ -91,10 +91,11 @@ export class AccountsService {
     // records the caller may not see are not disclosed.
     if (!access) throw new KamError('forbidden');
     const [rows, settings] = await Promise.all([
-      this.ds.query(
+      readRows<AccountRow>(
+        this.ds,
         `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})`,
         [id, actor.workspaceId, ...access.values],
-      ) as Promise<AccountRow[]>,
+      ),
       this.settings.cached(actor.workspaceId),
     ]);
     const row = rows[0];
