@@ -45,6 +45,7 @@ import { MarkComplaintBreachesJob } from './complaints/mark-complaint-breaches.j
 import { HealthAccess } from './health/health-access';
 import { HealthSweepService } from './health/health-sweep.service';
 import { TenderRemindersService } from './health/tender-reminders.service';
+import { ContractRemindersService } from './commercial/contract-reminders.service';
 import { RisksService } from './health/risks.service';
 import { TendersService } from './health/tenders.service';
 import { DailyJobRunner } from './health/daily-job-runner';
@@ -125,6 +126,7 @@ export function appModule(config: AccountManagementConfig) {
       HealthAccess,
       HealthSweepService,
       TenderRemindersService,
+      ContractRemindersService,
       RisksService,
       TendersService,
       DailyJobRunner,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   Actor,
+  ContractRemindersResult,
   CreateRiskRequest,
   CreateTenderRequest,
   HealthRunResult,
@@ -17,7 +18,11 @@ import { RpcHandler } from '@app/messaging';
 import { RisksService } from './risks.service';
 import { TendersService } from './tenders.service';
 import { DailyJobRunner } from './daily-job-runner';
-import { ScoreAccountHealthJob, TenderDeadlineRemindersJob } from '../jobs/account-health.job';
+import {
+  ContractRenewalRemindersJob,
+  ScoreAccountHealthJob,
+  TenderDeadlineRemindersJob,
+} from '../jobs/account-health.job';
 
 /** NATS face of account health, the risk register and tenders (政府采购), and their daily jobs on demand. */
 @Injectable()
@@ -42,6 +47,15 @@ export class HealthHandler {
     return this.runner.run<TenderRemindersResult>(
       actor,
       TenderDeadlineRemindersJob.name,
+      parseDto(RunDailyJobRequest, data).data,
+    );
+  }
+
+  @RpcHandler(SUBJECTS.accounts.contractRunRenewalReminders)
+  runContractReminders(data: unknown, actor: Actor) {
+    return this.runner.run<ContractRemindersResult>(
+      actor,
+      ContractRenewalRemindersJob.name,
       parseDto(RunDailyJobRequest, data).data,
     );
   }

@@ -1,15 +1,18 @@
 import { Inject } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { HealthRunResult, TenderRemindersResult } from '@app/contracts';
+import { ContractRemindersResult, HealthRunResult, TenderRemindersResult } from '@app/contracts';
 import { QueueName, WorkspaceJobData, isScheduledRun, PERIODIC_JOBS } from '@app/jobs';
 import { HealthSweepService } from '../health/health-sweep.service';
 import { TenderRemindersService } from '../health/tender-reminders.service';
+import { ContractRemindersService } from '../commercial/contract-reminders.service';
 
 /** Daily at 05:30 in the workspace's time zone: health is scored before the revisit sweep and the working day. */
 export const SCORE_ACCOUNT_HEALTH_CRON = '30 5 * * *';
 /** Daily at 07:00 in the workspace's time zone: tender deadline reminders for the day. */
 export const TENDER_DEADLINE_REMINDERS_CRON = '0 7 * * *';
+/** Daily at 07:30 in the workspace's time zone: contract renewal reminders (60, 30 and 7 days before the end). */
+export const CONTRACT_RENEWAL_REMINDERS_CRON = '30 7 * * *';
 
 export interface DailyJobData extends WorkspaceJobData {
   /** Run as of this instant (ISO 8601) instead of now: tests and catching up drive the clock this way. */
@@ -19,6 +22,7 @@ export interface DailyJobData extends WorkspaceJobData {
 /** Job names of the account-health queue (the processor below dispatches on them). */
 export const ScoreAccountHealthJob = { name: 'ScoreAccountHealthJob' } as const;
 export const TenderDeadlineRemindersJob = { name: 'TenderDeadlineRemindersJob' } as const;
+export const ContractRenewalRemindersJob = { name: 'ContractRenewalRemindersJob' } as const;
 
 function asOfOf(data: DailyJobData): Date {
   const asOf = data.asOf ? new Date(data.asOf) : new Date();
@@ -28,13 +32,15 @@ function asOfOf(data: DailyJobData): Date {
 
 /**
  * The account-health queue: `ScoreAccountHealthJob` scores every account of one workspace (HealthSweepService),
- * `TenderDeadlineRemindersJob` reminds owners of tender deadlines 7, 3 and 1 days ahead. Both idempotent.
+ * `TenderDeadlineRemindersJob` reminds owners of tender deadlines 7, 3 and 1 days ahead,
+ * `ContractRenewalRemindersJob` reminds owners and signers of contracts ending in 60, 30 and 7 days. All idempotent.
  */
 @Processor(QueueName.AccountHealth)
 export class AccountHealthJobs extends WorkerHost {
   constructor(
     private readonly health: HealthSweepService,
     private readonly reminders: TenderRemindersService,
+    private readonly contractReminders: ContractRemindersService,
     @Inject(PERIODIC_JOBS) private readonly periodic: boolean,
   ) {
     super();
@@ -42,13 +48,15 @@ export class AccountHealthJobs extends WorkerHost {
 
   async process(
     job: Job<DailyJobData>,
-  ): Promise<HealthRunResult | TenderRemindersResult | { skipped: string }> {
+  ): Promise<HealthRunResult | TenderRemindersResult | ContractRemindersResult | { skipped: string }> {
     // Runs from the job scheduler are paused when KAM_PERIODIC_JOBS=0 (tests); runs enqueued by hand are not.
     if (isScheduledRun(job) && !this.periodic) return { skipped: 'KAM_PERIODIC_JOBS=0' };
     if (job.name === ScoreAccountHealthJob.name)
       return this.health.run(job.data.workspaceId, asOfOf(job.data), job.id);
     if (job.name === TenderDeadlineRemindersJob.name)
       return this.reminders.run(job.data.workspaceId, asOfOf(job.data), job.id);
+    if (job.name === ContractRenewalRemindersJob.name)
+      return this.contractReminders.run(job.data.workspaceId, asOfOf(job.data), job.id);
     throw new Error(`unknown job ${job.name}`);
   }
 }

@@ -10,6 +10,8 @@ import {
   MarkComplaintBreachesJob,
 } from '../complaints/mark-complaint-breaches.job';
 import {
+  CONTRACT_RENEWAL_REMINDERS_CRON,
+  ContractRenewalRemindersJob,
   SCORE_ACCOUNT_HEALTH_CRON,
   ScoreAccountHealthJob,
   TENDER_DEADLINE_REMINDERS_CRON,
@@ -66,6 +68,12 @@ export class WorkspaceSchedulesService implements OnApplicationBootstrap {
       this.health,
       TenderDeadlineRemindersJob.name,
       TENDER_DEADLINE_REMINDERS_CRON,
+      workspace,
+    );
+    await scheduleForWorkspace(
+      this.health,
+      ContractRenewalRemindersJob.name,
+      CONTRACT_RENEWAL_REMINDERS_CRON,
       workspace,
     );
     await scheduleForWorkspace(

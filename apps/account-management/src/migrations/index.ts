@@ -8,6 +8,7 @@ import { HandoverOpenItems1732900000300 } from './1732900000300-handover-open-it
 import { Projects1733000000100 } from './1733000000100-projects';
 import { Surveys1733000000000 } from './1733000000000-surveys';
 import { HealthTenders1733000000200 } from './1733000000200-health-tenders';
+import { ContractReminders1733100000000 } from './1733100000000-contract-reminders';
 
 export const MIGRATIONS = [
   Initial1732600000000,
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   Surveys1733000000000,
   Projects1733000000100,
   HealthTenders1733000000200,
+  ContractReminders1733100000000,
 ];

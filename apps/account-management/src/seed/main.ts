@@ -6,6 +6,7 @@ import { MIGRATIONS } from '../migrations';
 import { seedDemoWorkspace } from './demo-workspace';
 import { seedDemoComplaints } from './demo-complaints';
 import { seedDemoService } from './demo-service';
+import { seedDemoMore } from './demo-more';
 
 /** `node dist/apps/account-management/src/seed/main.js`: migrate, then seed the demo workspace. */
 async function main(): Promise<void> {
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     const r = await seedDemoWorkspace(ds.manager);
     await seedDemoComplaints(ds.manager);
     await seedDemoService(ds.manager);
+    await seedDemoMore(ds.manager);
     process.stdout.write(`seeded demo workspace: ${r.members} members, ${r.accounts} key accounts\n`);
   } finally {
     await ds.destroy();

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@n
 import type { Response } from 'express';
 import {
   Actor,
+  ContractRemindersResult,
   CreateRiskDto,
   CreateTenderDto,
   HealthRunResult,
@@ -162,6 +163,25 @@ export class HealthTendersController {
   ): Promise<TenderRemindersResult> {
     return this.rpc.request(
       SUBJECTS.accounts.tenderRunReminders,
+      actor,
+      { data: body },
+      { timeoutMs: 30_000 },
+    );
+  }
+
+  @Post('admin/jobs/contracts/run')
+  @HttpCode(200)
+  @RequiresCapability('jobs:console')
+  @ApiOperation({
+    summary:
+      'Admin: send the contract renewal reminders (60, 30 and 7 days before the end) of your workspace now (optionally as of asOf)',
+  })
+  runContractReminders(
+    @CurrentActor() actor: Actor,
+    @Body(new DtoPipe(RunDailyJobDto)) body: RunDailyJobDto,
+  ): Promise<ContractRemindersResult> {
+    return this.rpc.request(
+      SUBJECTS.accounts.contractRunRenewalReminders,
       actor,
       { data: body },
       { timeoutMs: 30_000 },

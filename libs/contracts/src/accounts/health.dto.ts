@@ -63,6 +63,13 @@ export interface TenderRemindersResult {
   reminded: number;
 }
 
+export interface ContractRemindersResult {
+  workspaceId: string;
+  today: string;
+  /** Contracts reminded in this run (one per contract and offset, ever). */
+  reminded: number;
+}
+
 /** Runs a daily job of the caller's workspace now, optionally as of another instant (tests, catching up). */
 export class RunDailyJobDto {
   @ApiPropertyOptional({ example: '2026-11-26T06:00:00+08:00', description: 'ISO 8601 with offset' })
