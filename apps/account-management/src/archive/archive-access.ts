@@ -1,17 +1,11 @@
+import { authorizeOn, scopedAccount, scopeWhere } from '../accounts/account-scope';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, ArchiveChangedEvent, EVENTS, KamError } from '@app/contracts';
-import {
-  accessibleWherePositional,
-  Action,
-  KamAbility,
-  PositionalSqlCondition,
-  RecordSubject,
-  subject,
-} from '@app/authz';
+import { Actor, ArchiveChangedEvent, EVENTS } from '@app/contracts';
+import { Action, KamAbility, PositionalSqlCondition, RecordSubject } from '@app/authz';
 import { addToOutbox } from '@app/messaging';
-import { ACCOUNT_COLUMNS, ACCOUNT_FIELD_SQL, AccountRow } from '../accounts/account.sql';
-import { toSubject } from '../accounts/account.mapper';
+import { AccountRow } from '../accounts/account.sql';
+
 import { addTimeline } from './timeline';
 
 /** The records of an account's archive. They follow the access of their account (conditions on its relations). */
@@ -25,9 +19,7 @@ export type ArchiveSubject = Extract<RecordSubject, 'Contact' | 'CommunicationRe
 export class ArchiveAccess {
   /** What the ability allows on the subject as SQL over `accounts a`; 403 when no rule allows any record. */
   where(ability: KamAbility, action: Action, name: ArchiveSubject, offset: number): PositionalSqlCondition {
-    const access = accessibleWherePositional(ability, action, name, ACCOUNT_FIELD_SQL, offset);
-    if (!access) throw new KamError('forbidden');
-    return access;
+    return scopeWhere(ability, action, name, offset);
   }
 
   /**
@@ -45,22 +37,11 @@ export class ArchiveAccess {
     action: Action,
     opts: { lock?: boolean } = {},
   ): Promise<AccountRow> {
-    const access = this.where(ability, 'read', name, 2);
-    const rows: AccountRow[] = await m.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})
-       ${opts.lock ? 'FOR NO KEY UPDATE OF a' : ''}`,
-      [accountId, workspaceId, ...access.values],
-    );
-    const row = rows[0];
-    if (!row) throw new KamError('account_not_found', { id: accountId });
-    this.authorize(ability, action, name, row);
-    return row;
+    return scopedAccount(m, ability, workspaceId, accountId, name, action, opts);
   }
 
   authorize(ability: KamAbility, action: Action, name: ArchiveSubject, account: AccountRow): void {
-    // Typed per subject: CASL wants the forced subject type to be one of KamSubject's members.
-    const s = subject(name, { ...toSubject(account) }) as Parameters<KamAbility['can']>[1];
-    if (!ability.can(action, s)) throw new KamError('forbidden');
+    authorizeOn(ability, action, name, account);
   }
 
   /**

@@ -1,18 +1,16 @@
+import { authorizeOn, scopedAccount, scopeWhere } from '../accounts/account-scope';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Actor, KamError } from '@app/contracts';
+import { Actor } from '@app/contracts';
 import {
   AccountSubject,
-  accessibleWherePositional,
   Action,
   KamAbility,
   PositionalSqlCondition,
   redact,
   RecordSubject,
-  subject,
 } from '@app/authz';
-import { ACCOUNT_COLUMNS, ACCOUNT_FIELD_SQL, AccountRow } from '../accounts/account.sql';
-import { toSubject } from '../accounts/account.mapper';
+import { AccountRow } from '../accounts/account.sql';
 
 /** Contracts and orders: commercial records, judged by their account's relations (DESIGN §4). */
 export type CommercialSubject = Extract<RecordSubject, 'Contract' | 'Order'>;
@@ -58,9 +56,7 @@ export class CommercialAccess {
     name: CommercialSubject,
     offset: number,
   ): PositionalSqlCondition {
-    const access = accessibleWherePositional(ability, action, name, ACCOUNT_FIELD_SQL, offset);
-    if (!access) throw new KamError('forbidden');
-    return access;
+    return scopeWhere(ability, action, name, offset);
   }
 
   /**
@@ -76,22 +72,11 @@ export class CommercialAccess {
     action: Action,
     opts: { lock?: boolean } = {},
   ): Promise<AccountRow> {
-    const access = this.where(ability, 'read', name, 2);
-    const rows: AccountRow[] = await m.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})
-       ${opts.lock ? 'FOR NO KEY UPDATE OF a' : ''}`,
-      [accountId, workspaceId, ...access.values],
-    );
-    const row = rows[0];
-    if (!row) throw new KamError('account_not_found', { id: accountId });
-    this.authorize(ability, action, name, toSubject(row));
-    return row;
+    return scopedAccount(m, ability, workspaceId, accountId, name, action, opts);
   }
 
   authorize(ability: KamAbility, action: Action, name: CommercialSubject, account: AccountSubject): void {
-    // Typed per subject: CASL wants the forced subject type to be one of KamSubject's members.
-    const s = subject(name, { ...account }) as Parameters<KamAbility['can']>[1];
-    if (!ability.can(action, s)) throw new KamError('forbidden');
+    authorizeOn(ability, action, name, account);
   }
 
   /** An active member of the workspace, or a field error. */

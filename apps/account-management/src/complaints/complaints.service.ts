@@ -1,3 +1,4 @@
+import { authorizeOn, scopedAccount, scopeWhere } from '../accounts/account-scope';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -16,13 +17,13 @@ import {
   Page,
   validationError,
 } from '@app/contracts';
-import { accessibleWherePositional, Action, KamAbility, PositionalSqlCondition, subject } from '@app/authz';
+import { Action, KamAbility, PositionalSqlCondition } from '@app/authz';
 import { addToOutbox, OutboxRelay } from '@app/messaging';
 import { applyOnce, decodeCursor, encodeCursor } from '@app/persistence';
 import { ActorContextService } from '../organisation/actor-context.service';
 import { WorkspaceSettingsService } from '../workspace/workspace-settings.service';
-import { ACCOUNT_COLUMNS, ACCOUNT_FIELD_SQL, AccountRow } from '../accounts/account.sql';
-import { toSubject } from '../accounts/account.mapper';
+import { ACCOUNT_COLUMNS, AccountRow } from '../accounts/account.sql';
+
 import { addTimeline, TimelineKind } from '../archive/timeline';
 import {
   allowedComplaintMoves,
@@ -60,33 +61,22 @@ export class ComplaintsService {
 
   /** What the ability allows on complaints as SQL over `accounts a`; 403 when no rule allows any. */
   where(ability: KamAbility, action: Action, offset: number): PositionalSqlCondition {
-    const access = accessibleWherePositional(ability, action, 'Complaint', ACCOUNT_FIELD_SQL, offset);
-    if (!access) throw new KamError('forbidden');
-    return access;
+    return scopeWhere(ability, action, 'Complaint', offset);
   }
 
   private authorize(ability: KamAbility, action: Action, account: AccountRow): void {
-    // Typed per subject: CASL wants the forced subject type to be one of KamSubject's members.
-    const s = subject('Complaint', { ...toSubject(account) }) as Parameters<KamAbility['can']>[1];
-    if (!ability.can(action, s)) throw new KamError('forbidden');
+    authorizeOn(ability, action, 'Complaint', account);
   }
 
   /** The account, when the caller may read its complaints (else 404), and may `action` them (else 403). */
-  private async account(
+  private account(
     m: EntityManager,
     ability: KamAbility,
     workspaceId: string,
     accountId: string,
     action: Action,
   ): Promise<AccountRow> {
-    const access = this.where(ability, 'read', 2);
-    const rows: AccountRow[] = await m.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})`,
-      [accountId, workspaceId, ...access.values],
-    );
-    if (!rows[0]) throw new KamError('account_not_found', { id: accountId });
-    this.authorize(ability, action, rows[0]);
-    return rows[0];
+    return scopedAccount(m, ability, workspaceId, accountId, 'Complaint', action);
   }
 
   /** One complaint the caller may read (else 404), may `action` (else 403); locked with `lock`. */

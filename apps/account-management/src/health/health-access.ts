@@ -1,16 +1,9 @@
+import { authorizeOn, scopedAccount, scopeWhere } from '../accounts/account-scope';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor, KamError } from '@app/contracts';
-import {
-  accessibleWherePositional,
-  Action,
-  KamAbility,
-  PositionalSqlCondition,
-  RecordSubject,
-  subject,
-} from '@app/authz';
-import { ACCOUNT_COLUMNS, ACCOUNT_FIELD_SQL, AccountRow } from '../accounts/account.sql';
-import { toSubject } from '../accounts/account.mapper';
+import { Action, KamAbility, PositionalSqlCondition, RecordSubject } from '@app/authz';
+import { ACCOUNT_COLUMNS, AccountRow } from '../accounts/account.sql';
 
 /** The risk register follows the archive's access, tenders the commercial records' (DESIGN §4). */
 export type HealthSubject = Extract<RecordSubject, 'Risk' | 'Tender'>;
@@ -20,15 +13,11 @@ export type HealthSubject = Extract<RecordSubject, 'Risk' | 'Tender'>;
 export class HealthAccess {
   /** What the ability allows on the subject as SQL over `accounts a`; 403 when no rule allows any record. */
   where(ability: KamAbility, action: Action, name: HealthSubject, offset: number): PositionalSqlCondition {
-    const access = accessibleWherePositional(ability, action, name, ACCOUNT_FIELD_SQL, offset);
-    if (!access) throw new KamError('forbidden');
-    return access;
+    return scopeWhere(ability, action, name, offset);
   }
 
   authorize(ability: KamAbility, action: Action, name: HealthSubject, account: AccountRow): void {
-    // Typed per subject: CASL wants the forced subject type to be one of KamSubject's members.
-    const s = subject(name, { ...toSubject(account) }) as Parameters<KamAbility['can']>[1];
-    if (!ability.can(action, s)) throw new KamError('forbidden');
+    authorizeOn(ability, action, name, account);
   }
 
   /**
@@ -43,15 +32,7 @@ export class HealthAccess {
     name: HealthSubject,
     action: Action,
   ): Promise<AccountRow> {
-    const access = this.where(ability, 'read', name, 2);
-    const rows: AccountRow[] = await m.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})`,
-      [accountId, workspaceId, ...access.values],
-    );
-    const row = rows[0];
-    if (!row) throw new KamError('account_not_found', { id: accountId });
-    this.authorize(ability, action, name, row);
-    return row;
+    return scopedAccount(m, ability, workspaceId, accountId, name, action);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { authorizeOn, scopedAccount, scopeWhere } from '../accounts/account-scope';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -21,12 +22,12 @@ import {
   UpdateProjectTaskDto,
   validationError,
 } from '@app/contracts';
-import { accessibleWherePositional, Action, KamAbility, PositionalSqlCondition, subject } from '@app/authz';
+import { Action, KamAbility, PositionalSqlCondition } from '@app/authz';
 import { addToOutbox, OutboxRelay } from '@app/messaging';
 import { applyOnce } from '@app/persistence';
 import { ActorContextService } from '../organisation/actor-context.service';
 import { WorkspaceSettingsService } from '../workspace/workspace-settings.service';
-import { ACCOUNT_COLUMNS, ACCOUNT_FIELD_SQL, AccountRow } from '../accounts/account.sql';
+import { AccountRow } from '../accounts/account.sql';
 import { toSubject } from '../accounts/account.mapper';
 import { addTimeline, TimelineKind } from '../archive/timeline';
 import { AccountSubject } from '@app/authz';
@@ -75,32 +76,22 @@ export class ProjectsService {
 
   /** What the ability allows on projects as SQL over `accounts a`; 403 when no rule allows any. */
   where(ability: KamAbility, action: Action, offset: number): PositionalSqlCondition {
-    const access = accessibleWherePositional(ability, action, 'Project', ACCOUNT_FIELD_SQL, offset);
-    if (!access) throw new KamError('forbidden');
-    return access;
+    return scopeWhere(ability, action, 'Project', offset);
   }
 
   private authorize(ability: KamAbility, action: Action, account: AccountSubject): void {
-    const s = subject('Project', { ...account }) as Parameters<KamAbility['can']>[1];
-    if (!ability.can(action, s)) throw new KamError('forbidden');
+    authorizeOn(ability, action, 'Project', account);
   }
 
   /** The account, when the caller may read its projects (else 404), and may `action` them (else 403). */
-  private async account(
+  private account(
     m: EntityManager,
     ability: KamAbility,
     workspaceId: string,
     accountId: string,
     action: Action,
   ): Promise<AccountRow> {
-    const access = this.where(ability, 'read', 2);
-    const rows: AccountRow[] = await m.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})`,
-      [accountId, workspaceId, ...access.values],
-    );
-    if (!rows[0]) throw new KamError('account_not_found', { id: accountId });
-    this.authorize(ability, action, toSubject(rows[0]));
-    return rows[0];
+    return scopedAccount(m, ability, workspaceId, accountId, 'Project', action);
   }
 
   /** One project the caller may read (else 404) and may `action` (else 403); locked with `lock`. */

@@ -1,9 +1,10 @@
+import { authorizeOn, scopedAccount, scopeWhere } from '../accounts/account-scope';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { KamError } from '@app/contracts';
-import { accessibleWherePositional, Action, KamAbility, PositionalSqlCondition, subject } from '@app/authz';
-import { ACCOUNT_COLUMNS, ACCOUNT_FIELD_SQL, AccountRow } from '../accounts/account.sql';
-import { toSubject } from '../accounts/account.mapper';
+import { Action, KamAbility, PositionalSqlCondition } from '@app/authz';
+import { ACCOUNT_COLUMNS, AccountRow } from '../accounts/account.sql';
+
 import { REVISIT_COLUMNS, RevisitRow } from './revisit.sql';
 
 /**
@@ -14,24 +15,16 @@ import { REVISIT_COLUMNS, RevisitRow } from './revisit.sql';
 export class RevisitAccess {
   /** What the ability allows on revisits as SQL over `accounts a`; 403 when no rule allows any revisit. */
   where(ability: KamAbility, action: Action, offset: number): PositionalSqlCondition {
-    const access = accessibleWherePositional(ability, action, 'Revisit', ACCOUNT_FIELD_SQL, offset);
-    if (!access) throw new KamError('forbidden');
-    return access;
+    return scopeWhere(ability, action, 'Revisit', offset);
   }
 
   authorize(ability: KamAbility, action: Action, account: AccountRow): void {
-    if (!ability.can(action, subject('Revisit', { ...toSubject(account) }))) throw new KamError('forbidden');
+    authorizeOn(ability, action, 'Revisit', account);
   }
 
   /** An account whose revisits the caller may read, else 404 (another workspace's or hidden). */
-  async account(m: EntityManager, ability: KamAbility, workspaceId: string, id: string): Promise<AccountRow> {
-    const access = this.where(ability, 'read', 2);
-    const rows: AccountRow[] = await m.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})`,
-      [id, workspaceId, ...access.values],
-    );
-    if (!rows[0]) throw new KamError('account_not_found', { id });
-    return rows[0];
+  account(m: EntityManager, ability: KamAbility, workspaceId: string, id: string): Promise<AccountRow> {
+    return scopedAccount(m, ability, workspaceId, id, 'Revisit', 'read');
   }
 
   /**

@@ -1,3 +1,4 @@
+import { authorizeOn, scopedAccount, scopeWhere } from '../accounts/account-scope';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -16,13 +17,13 @@ import {
   SurveyView,
   validationError,
 } from '@app/contracts';
-import { accessibleWherePositional, Action, KamAbility, PositionalSqlCondition, subject } from '@app/authz';
+import { Action, KamAbility, PositionalSqlCondition } from '@app/authz';
 import { addToOutbox, OutboxRelay } from '@app/messaging';
 import { applyOnce, decodeCursor, encodeCursor } from '@app/persistence';
 import { ActorContextService } from '../organisation/actor-context.service';
 import { WorkspaceSettingsService } from '../workspace/workspace-settings.service';
-import { ACCOUNT_COLUMNS, ACCOUNT_FIELD_SQL, AccountRow } from '../accounts/account.sql';
-import { toSubject } from '../accounts/account.mapper';
+import { ACCOUNT_COLUMNS, AccountRow } from '../accounts/account.sql';
+
 import { addTimeline } from '../archive/timeline';
 import { scoreProblems, SURVEY_ANSWER_DAYS, SURVEY_DIMENSIONS, SurveyScores } from '../domain/survey';
 import { insertSurveys, SURVEY_COLUMNS, SurveyRow, toSurveyView } from './survey.sql';
@@ -52,32 +53,22 @@ export class SurveysService {
 
   /** What the ability allows on surveys as SQL over `accounts a`; 403 when no rule allows any. */
   where(ability: KamAbility, action: Action, offset: number): PositionalSqlCondition {
-    const access = accessibleWherePositional(ability, action, 'Survey', ACCOUNT_FIELD_SQL, offset);
-    if (!access) throw new KamError('forbidden');
-    return access;
+    return scopeWhere(ability, action, 'Survey', offset);
   }
 
   private authorize(ability: KamAbility, action: Action, account: AccountRow): void {
-    const s = subject('Survey', { ...toSubject(account) }) as Parameters<KamAbility['can']>[1];
-    if (!ability.can(action, s)) throw new KamError('forbidden');
+    authorizeOn(ability, action, 'Survey', account);
   }
 
   /** The account, when the caller may read its surveys (else 404), and may `action` them (else 403). */
-  private async account(
+  private account(
     m: EntityManager,
     ability: KamAbility,
     workspaceId: string,
     accountId: string,
     action: Action,
   ): Promise<AccountRow> {
-    const access = this.where(ability, 'read', 2);
-    const rows: AccountRow[] = await m.query(
-      `SELECT ${ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1 AND a.workspace_id = $2 AND (${access.sql})`,
-      [accountId, workspaceId, ...access.values],
-    );
-    if (!rows[0]) throw new KamError('account_not_found', { id: accountId });
-    this.authorize(ability, action, rows[0]);
-    return rows[0];
+    return scopedAccount(m, ability, workspaceId, accountId, 'Survey', action);
   }
 
   /** One survey the caller may read (else 404), may `action` (else 403); locked with `lock`. */
