@@ -15,6 +15,13 @@
  * 3. On the same data set (lib/bench-sweeps.js): the daily revisit sweep at 100,000 and 1,000,000 accounts
  *    (`--quick`: 100,000 only) and the complaint SLA sweep over 100,000 open complaints, each run per workspace
  *    through the admin endpoints, with a rerun. Target (issue 4): the 1M revisit sweep under 60 s.
+ * 4. Monthly scoring (lib/bench-scoring.js) of 100,000 members in 10 workspaces of 10,000 (`--quick`: 2
+ *    workspaces), with a month of orders, revisits, complaints and surveys: each workspace's cycle opened over
+ *    NATS (roster, metrics in batches of 2,000, scorecards written), one workspace after the other and all at once,
+ *    a rerun of the collection that must change nothing, next to the same per-member aggregation as one SQL
+ *    statement through `pg`. Target (issue 5): 100,000 members scored in under 60 s.
+ *
+ * `--only <get|accounts|sweeps|scoring>` runs one section (the data set is generated only for accounts and sweeps).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -27,6 +34,16 @@ const DURATION = quick ? 4 : 10;
 const CONNECTIONS = 50;
 const DATA_WORKSPACES = quick ? 10 : 100;
 const ACCOUNTS_PER_WORKSPACE = 10000;
+const SCORING_WORKSPACES = quick ? 2 : 10;
+const SECTIONS = ['get', 'accounts', 'sweeps', 'scoring'];
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
+if (onlyAt >= 0 && !SECTIONS.includes(only)) {
+  process.stderr.write(`[bench] --only takes one of ${SECTIONS.join(', ')}\n`);
+  process.exit(2);
+}
+/** Whether a section runs: all of them unless `--only` names one. */
+const runs = (section) => !only || only === section;
 
 function waitReady(child, name) {
   return new Promise((resolve, reject) => {
@@ -62,6 +79,131 @@ function machine() {
   return `${cpus.length} × ${cpus[0] ? cpus[0].model.trim() : 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
 }
 
+/** 1. GET /api/v1/accounts/:id through the whole path, against the floor (bare HTTP + raw NATS + raw pg). */
+async function benchGet(servers, secrets, amDatabaseUrl, httpPort, base, extra) {
+  const { signUserToken } = require(path.join(ROOT, 'dist/apps/gateway/src/auth/token.service.js'));
+  const { DEMO_MEMBERS, DEMO_WORKSPACE, demoAccounts } = require(
+    path.join(ROOT, 'dist/apps/account-management/src/seed/demo-workspace.js'),
+  );
+  const am = DEMO_MEMBERS.find((m) => m.roles.includes('account_manager'));
+  const account = demoAccounts().find((a) => a.ownerId === am.id);
+  const token = await signUserToken(
+    new TextEncoder().encode(secrets.jwtSecret),
+    { sub: am.id, workspaceId: DEMO_WORKSPACE.id, roles: am.roles },
+    3600,
+  );
+
+  // The floor: same NATS request, same SELECT, raw clients, separate processes like the real path.
+  const floorPort = httpPort + 1;
+  const floorEnv = {
+    ...process.env,
+    FLOOR_NATS_URL: servers.natsUrl,
+    FLOOR_DATABASE_URL: amDatabaseUrl,
+    FLOOR_WORKSPACE_ID: DEMO_WORKSPACE.id,
+    FLOOR_PORT: String(floorPort),
+  };
+  const responder = spawn(process.execPath, [path.join(ROOT, 'test/bench/floor-responder.js')], {
+    env: floorEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  extra.push(responder);
+  await waitReady(responder, 'floor responder');
+  const floorHttp = spawn(process.execPath, [path.join(ROOT, 'test/bench/floor-http.js')], {
+    env: floorEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  extra.push(floorHttp);
+  await waitReady(floorHttp, 'floor http');
+
+  const kamUrl = `${base}/api/v1/accounts/${account.id}`;
+  const floorUrl = `http://127.0.0.1:${floorPort}/accounts/${account.id}`;
+  const auth = { authorization: `Bearer ${token}` };
+  log(`warming up …`);
+  await load(kamUrl, auth, 3);
+  await load(floorUrl, {}, 3);
+  // Two rounds, alternating floor and KAM, so drift of this shared machine falls on both alike.
+  log(`measuring GET /api/v1/accounts/:id, ${CONNECTIONS} connections, 2 × ${DURATION / 2} s each …`);
+  const rounds = [];
+  for (let i = 0; i < 2; i++)
+    rounds.push({
+      floor: await load(floorUrl, {}, DURATION / 2),
+      kam: await load(kamUrl, auth, DURATION / 2),
+    });
+  const merge = (xs) => ({
+    requestsPerSecond: Math.round(xs.reduce((a, x) => a + x.requestsPerSecond, 0) / xs.length),
+    p50ms: Math.max(...xs.map((x) => x.p50ms)),
+    p99ms: Math.max(...xs.map((x) => x.p99ms)),
+    non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
+    errors: xs.reduce((a, x) => a + x.errors, 0),
+    timeouts: xs.reduce((a, x) => a + x.timeouts, 0),
+    total: xs.reduce((a, x) => a + x.total, 0),
+  });
+  const floor = merge(rounds.map((r) => r.floor));
+  const kam = merge(rounds.map((r) => r.kam));
+  const ratio = kam.requestsPerSecond / floor.requestsPerSecond;
+  return {
+    name: 'GET /api/v1/accounts/:id (whole path)',
+    connections: CONNECTIONS,
+    durationSeconds: DURATION,
+    kam,
+    floor: {
+      description: 'bare Node HTTP + raw NATS request + bare responder + raw pg SELECT',
+      ...floor,
+    },
+    ratio: Math.round(ratio * 1000) / 1000,
+    target: '≥ 0.5 of the floor throughput',
+    met: ratio >= 0.5 && kam.non2xx === 0,
+  };
+}
+
+function getMarkdown(benchmarks) {
+  const { kam } = benchmarks[0];
+  return [
+    '| benchmark | KAM req/s | KAM p50 / p99 ms | floor req/s | floor p50 / p99 ms | ratio | target | met |',
+    '|---|---|---|---|---|---|---|---|',
+    ...benchmarks.map(
+      (b) =>
+        `| ${b.name} | ${b.kam.requestsPerSecond} | ${b.kam.p50ms} / ${b.kam.p99ms} | ${b.floor.requestsPerSecond} | ${b.floor.p50ms} / ${b.floor.p99ms} | ${b.ratio} | ${b.target} | ${b.met ? 'yes' : 'NO'} |`,
+    ),
+    '',
+    `Floor: ${benchmarks[0].floor.description}, measured in the same run.`,
+    `KAM errors: non-2xx ${kam.non2xx}, errors ${kam.errors}, timeouts ${kam.timeouts}.`,
+    '',
+  ];
+}
+
+function accountsMarkdown(dataSet, report) {
+  return [
+    `## Key accounts on a generated data set`,
+    '',
+    `${dataSet.accounts.toLocaleString('en')} key accounts in ${dataSet.workspaces} workspaces ` +
+      `(${dataSet.accountsPerWorkspace.toLocaleString('en')} each, 50 account managers with 200 each), ` +
+      `generated in ${dataSet.generatedSeconds} s.${quick ? ` **Quick run: ${dataSet.note}.**` : ''}`,
+    '',
+    'List and search: sequential NATS requests straight to account-management (no gateway), each a different ' +
+      "member or workspace in turn. Floor: the service's own SQL for the same request through `pg`, same run.",
+    '',
+    '| benchmark | KAM p50 / p99 ms | floor p50 / p99 ms | requests | target | met |',
+    '|---|---|---|---|---|---|',
+    ...report.accounts
+      .filter((b) => b.kam)
+      .map(
+        (b) =>
+          `| ${b.name} | ${b.kam.p50ms} / ${b.kam.p99ms} | ${b.floor.p50ms} / ${b.floor.p99ms} | ${b.kam.n} | ${b.target} | ${b.met ? 'yes' : 'NO'} |`,
+      ),
+    '',
+    '| benchmark | accounts | seconds | accounts/s | batch p50 / p99 ms | target | met |',
+    '|---|---|---|---|---|---|---|',
+    ...report.accounts
+      .filter((b) => b.import)
+      .map(
+        (b) =>
+          `| ${b.name} | ${b.import.accounts} | ${b.import.seconds} | ${b.import.accountsPerSecond} | ${b.import.batch.p50ms} / ${b.import.batch.p99ms} | ${b.target} | ${b.met === null ? '—' : b.met ? 'yes' : 'NO'} |`,
+      ),
+    '',
+  ];
+}
+
 async function main() {
   ensureNpmPackages();
   ensureSystemPackages();
@@ -83,15 +225,17 @@ async function main() {
     await bootstrapDatabase(servers.adminDatabaseUrl, database, secrets);
     const httpPort = stack.profilePorts(profile).http;
     const ctx = { ...servers, profile, database, secrets, httpPort, devAuth: false, logLevel: 'warn' };
-    const seed = spawnSync(
-      process.execPath,
-      [path.join(ROOT, 'dist/apps/account-management/src/seed/main.js')],
-      {
-        env: apps.appEnv('account-management', ctx),
-        encoding: 'utf8',
-      },
-    );
-    if (seed.status !== 0) throw new Error(`seed failed: ${seed.stderr}`);
+    if (runs('get')) {
+      const seed = spawnSync(
+        process.execPath,
+        [path.join(ROOT, 'dist/apps/account-management/src/seed/main.js')],
+        {
+          env: apps.appEnv('account-management', ctx),
+          encoding: 'utf8',
+        },
+      );
+      if (seed.status !== 0) throw new Error(`seed failed: ${seed.stderr}`);
+    }
     const amDatabaseUrl = stack.serviceDatabaseUrl(
       servers.adminDatabaseUrl,
       database,
@@ -103,132 +247,93 @@ async function main() {
     const base = `http://127.0.0.1:${httpPort}`;
     await apps.waitHealthy(base, running);
 
-    const { signUserToken } = require(path.join(ROOT, 'dist/apps/gateway/src/auth/token.service.js'));
-    const { DEMO_MEMBERS, DEMO_WORKSPACE, demoAccounts } = require(
-      path.join(ROOT, 'dist/apps/account-management/src/seed/demo-workspace.js'),
-    );
-    const am = DEMO_MEMBERS.find((m) => m.roles.includes('account_manager'));
-    const account = demoAccounts().find((a) => a.ownerId === am.id);
-    const token = await signUserToken(
-      new TextEncoder().encode(secrets.jwtSecret),
-      { sub: am.id, workspaceId: DEMO_WORKSPACE.id, roles: am.roles },
-      3600,
-    );
-
-    // The floor: same NATS request, same SELECT, raw clients, separate processes like the real path.
-    const floorPort = httpPort + 1;
-    const floorEnv = {
-      ...process.env,
-      FLOOR_NATS_URL: servers.natsUrl,
-      FLOOR_DATABASE_URL: amDatabaseUrl,
-      FLOOR_WORKSPACE_ID: DEMO_WORKSPACE.id,
-      FLOOR_PORT: String(floorPort),
-    };
-    const responder = spawn(process.execPath, [path.join(ROOT, 'test/bench/floor-responder.js')], {
-      env: floorEnv,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    extra.push(responder);
-    await waitReady(responder, 'floor responder');
-    const floorHttp = spawn(process.execPath, [path.join(ROOT, 'test/bench/floor-http.js')], {
-      env: floorEnv,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    extra.push(floorHttp);
-    await waitReady(floorHttp, 'floor http');
-
-    const kamUrl = `${base}/api/v1/accounts/${account.id}`;
-    const floorUrl = `http://127.0.0.1:${floorPort}/accounts/${account.id}`;
-    const auth = { authorization: `Bearer ${token}` };
-    log(`warming up …`);
-    await load(kamUrl, auth, 3);
-    await load(floorUrl, {}, 3);
-    // Two rounds, alternating floor and KAM, so drift of this shared machine falls on both alike.
-    log(`measuring GET /api/v1/accounts/:id, ${CONNECTIONS} connections, 2 × ${DURATION / 2} s each …`);
-    const rounds = [];
-    for (let i = 0; i < 2; i++)
-      rounds.push({
-        floor: await load(floorUrl, {}, DURATION / 2),
-        kam: await load(kamUrl, auth, DURATION / 2),
-      });
-    const merge = (xs) => ({
-      requestsPerSecond: Math.round(xs.reduce((a, x) => a + x.requestsPerSecond, 0) / xs.length),
-      p50ms: Math.max(...xs.map((x) => x.p50ms)),
-      p99ms: Math.max(...xs.map((x) => x.p99ms)),
-      non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
-      errors: xs.reduce((a, x) => a + x.errors, 0),
-      timeouts: xs.reduce((a, x) => a + x.timeouts, 0),
-      total: xs.reduce((a, x) => a + x.total, 0),
-    });
-    const floor = merge(rounds.map((r) => r.floor));
-    const kam = merge(rounds.map((r) => r.kam));
-    const ratio = kam.requestsPerSecond / floor.requestsPerSecond;
+    const benchmarks = [];
+    if (runs('get')) benchmarks.push(await benchGet(servers, secrets, amDatabaseUrl, httpPort, base, extra));
 
     // The data set is written after the benchmark above, so that one runs as it always did, and the server is
     // left quiet (a checkpoint after the load) before the next measurements.
-    const total = DATA_WORKSPACES * ACCOUNTS_PER_WORKSPACE;
-    log(`generating ${total.toLocaleString('en')} key accounts in ${DATA_WORKSPACES} workspaces …`);
-    const { generate } = require('./lib/bench-data');
-    const generatedSeconds = await generate({
-      databaseUrl: amDatabaseUrl,
-      settings: require(path.join(ROOT, 'dist/apps/account-management/src/domain/settings.js'))
-        .DEFAULT_SETTINGS,
-      workspaces: DATA_WORKSPACES,
-      perWorkspace: ACCOUNTS_PER_WORKSPACE,
-      log,
-    });
-    const dataSet = {
-      workspaces: DATA_WORKSPACES,
-      accountsPerWorkspace: ACCOUNTS_PER_WORKSPACE,
-      accounts: total,
-      generatedSeconds: Math.round(generatedSeconds * 10) / 10,
-      note: quick ? '100,000 accounts in 10 workspaces instead of 1,000,000 in 100' : undefined,
-    };
-    await withClient(servers.adminDatabaseUrl, (c) => c.query('CHECKPOINT'));
-    log('measuring list, search and import on the data set …');
-    const { benchAccounts } = require('./lib/bench-accounts');
-    const inService = await benchAccounts({
-      natsUrl: servers.natsUrl,
-      databaseUrl: amDatabaseUrl,
-      baseUrl: base,
-      jwtSecret: secrets.jwtSecret,
-      workspaces: DATA_WORKSPACES,
-      quick,
-    });
-    log('measuring the revisit and complaint sweeps …');
-    const { benchSweeps, sweepsMarkdown } = require('./lib/bench-sweeps');
-    const sweeps = await benchSweeps({
-      databaseUrl: amDatabaseUrl,
-      baseUrl: base,
-      jwtSecret: secrets.jwtSecret,
-      workspaces: DATA_WORKSPACES,
-      quick,
-      log,
-    });
+    let dataSet = null;
+    let inService = null;
+    let sweeps = null;
+    if (runs('accounts') || runs('sweeps')) {
+      const total = DATA_WORKSPACES * ACCOUNTS_PER_WORKSPACE;
+      log(`generating ${total.toLocaleString('en')} key accounts in ${DATA_WORKSPACES} workspaces …`);
+      const { generate } = require('./lib/bench-data');
+      const generatedSeconds = await generate({
+        databaseUrl: amDatabaseUrl,
+        settings: require(path.join(ROOT, 'dist/apps/account-management/src/domain/settings.js'))
+          .DEFAULT_SETTINGS,
+        workspaces: DATA_WORKSPACES,
+        perWorkspace: ACCOUNTS_PER_WORKSPACE,
+        log,
+      });
+      dataSet = {
+        workspaces: DATA_WORKSPACES,
+        accountsPerWorkspace: ACCOUNTS_PER_WORKSPACE,
+        accounts: total,
+        generatedSeconds: Math.round(generatedSeconds * 10) / 10,
+        note: quick ? '100,000 accounts in 10 workspaces instead of 1,000,000 in 100' : undefined,
+      };
+      await withClient(servers.adminDatabaseUrl, (c) => c.query('CHECKPOINT'));
+    }
+    if (runs('accounts')) {
+      log('measuring list, search and import on the data set …');
+      const { benchAccounts } = require('./lib/bench-accounts');
+      inService = await benchAccounts({
+        natsUrl: servers.natsUrl,
+        databaseUrl: amDatabaseUrl,
+        baseUrl: base,
+        jwtSecret: secrets.jwtSecret,
+        workspaces: DATA_WORKSPACES,
+        quick,
+      });
+    }
+    if (runs('sweeps')) {
+      log('measuring the revisit and complaint sweeps …');
+      const { benchSweeps } = require('./lib/bench-sweeps');
+      sweeps = await benchSweeps({
+        databaseUrl: amDatabaseUrl,
+        baseUrl: base,
+        jwtSecret: secrets.jwtSecret,
+        workspaces: DATA_WORKSPACES,
+        quick,
+        log,
+      });
+    }
+    let scoring = null;
+    if (runs('scoring')) {
+      log('measuring the monthly scoring …');
+      await withClient(servers.adminDatabaseUrl, (c) => c.query('CHECKPOINT'));
+      const { benchScoring } = require('./lib/bench-scoring');
+      scoring = await benchScoring({
+        natsUrl: servers.natsUrl,
+        databaseUrl: amDatabaseUrl,
+        performanceDatabaseUrl: stack.serviceDatabaseUrl(
+          servers.adminDatabaseUrl,
+          database,
+          'performance-evaluation',
+          secrets['performance-evaluation'],
+        ),
+        settings: require(path.join(ROOT, 'dist/apps/account-management/src/domain/settings.js'))
+          .DEFAULT_SETTINGS,
+        workspaces: SCORING_WORKSPACES,
+        quick,
+        log,
+      });
+    }
 
     const report = {
       date: new Date().toISOString(),
       machine: machine(),
       quick,
-      benchmarks: [
-        {
-          name: 'GET /api/v1/accounts/:id (whole path)',
-          connections: CONNECTIONS,
-          durationSeconds: DURATION,
-          kam,
-          floor: {
-            description: 'bare Node HTTP + raw NATS request + bare responder + raw pg SELECT',
-            ...floor,
-          },
-          ratio: Math.round(ratio * 1000) / 1000,
-          target: '≥ 0.5 of the floor throughput',
-          met: ratio >= 0.5 && kam.non2xx === 0,
-        },
-      ],
+      only: only ?? undefined,
+      benchmarks,
       dataSet,
-      accounts: inService.results,
-      plans: inService.plans,
+      accounts: inService?.results ?? null,
+      plans: inService?.plans ?? null,
       sweeps,
+      scoring: scoring?.result ?? null,
+      scoringPlan: scoring?.plan ?? null,
     };
     const outDir = path.join(ROOT, 'bench-results');
     fs.mkdirSync(outDir, { recursive: true });
@@ -236,58 +341,31 @@ async function main() {
     const md = [
       `# KAM benchmark report`,
       '',
-      `${report.date} · ${report.machine}${quick ? ' · quick run' : ''}`,
+      `${report.date} · ${report.machine}${quick ? ' · quick run' : ''}${only ? ` · only ${only}` : ''}`,
       '',
-      '| benchmark | KAM req/s | KAM p50 / p99 ms | floor req/s | floor p50 / p99 ms | ratio | target | met |',
-      '|---|---|---|---|---|---|---|---|',
-      ...report.benchmarks.map(
-        (b) =>
-          `| ${b.name} | ${b.kam.requestsPerSecond} | ${b.kam.p50ms} / ${b.kam.p99ms} | ${b.floor.requestsPerSecond} | ${b.floor.p50ms} / ${b.floor.p99ms} | ${b.ratio} | ${b.target} | ${b.met ? 'yes' : 'NO'} |`,
-      ),
-      '',
-      `Floor: ${report.benchmarks[0].floor.description}, measured in the same run.`,
-      `KAM errors: non-2xx ${kam.non2xx}, errors ${kam.errors}, timeouts ${kam.timeouts}.`,
-      '',
-      `## Key accounts on a generated data set`,
-      '',
-      `${dataSet.accounts.toLocaleString('en')} key accounts in ${dataSet.workspaces} workspaces ` +
-        `(${dataSet.accountsPerWorkspace.toLocaleString('en')} each, 50 account managers with 200 each), ` +
-        `generated in ${dataSet.generatedSeconds} s.${quick ? ` **Quick run: ${dataSet.note}.**` : ''}`,
-      '',
-      'List and search: sequential NATS requests straight to account-management (no gateway), each a different ' +
-        "member or workspace in turn. Floor: the service's own SQL for the same request through `pg`, same run.",
-      '',
-      '| benchmark | KAM p50 / p99 ms | floor p50 / p99 ms | requests | target | met |',
-      '|---|---|---|---|---|---|',
-      ...report.accounts
-        .filter((b) => b.kam)
-        .map(
-          (b) =>
-            `| ${b.name} | ${b.kam.p50ms} / ${b.kam.p99ms} | ${b.floor.p50ms} / ${b.floor.p99ms} | ${b.kam.n} | ${b.target} | ${b.met ? 'yes' : 'NO'} |`,
-        ),
-      '',
-      '| benchmark | accounts | seconds | accounts/s | batch p50 / p99 ms | target | met |',
-      '|---|---|---|---|---|---|---|',
-      ...report.accounts
-        .filter((b) => b.import)
-        .map(
-          (b) =>
-            `| ${b.name} | ${b.import.accounts} | ${b.import.seconds} | ${b.import.accountsPerSecond} | ${b.import.batch.p50ms} / ${b.import.batch.p99ms} | ${b.target} | ${b.met === null ? '—' : b.met ? 'yes' : 'NO'} |`,
-        ),
-      '',
-      ...sweepsMarkdown(sweeps, quick),
-      ...Object.entries(report.plans).flatMap(([k, plan]) => [
-        `Plan (EXPLAIN ANALYZE) of ${k === 'list' ? "the account_manager's first page" : `the search (${k})`}:`,
-        '',
-        '```',
-        plan,
-        '```',
-        '',
-      ]),
+      ...(benchmarks.length ? getMarkdown(benchmarks) : []),
+      ...(inService ? accountsMarkdown(dataSet, report) : []),
+      ...(sweeps ? require('./lib/bench-sweeps').sweepsMarkdown(sweeps, quick) : []),
+      ...(scoring ? require('./lib/bench-scoring').scoringMarkdown(scoring, quick) : []),
+      ...(inService
+        ? Object.entries(report.plans).flatMap(([k, plan]) => [
+            `Plan (EXPLAIN ANALYZE) of ${k === 'list' ? "the account_manager's first page" : `the search (${k})`}:`,
+            '',
+            '```',
+            plan,
+            '```',
+            '',
+          ])
+        : []),
     ].join('\n');
     fs.writeFileSync(path.join(outDir, 'report.md'), md);
     process.stdout.write(`\n${md}\n`);
-    const all = [...report.benchmarks, ...report.accounts, ...sweeps.revisits, sweeps.complaints];
+    const all = [
+      ...benchmarks,
+      ...(report.accounts ?? []),
+      ...(sweeps ? [...sweeps.revisits, sweeps.complaints] : []),
+      ...(scoring ? [scoring.result] : []),
+    ];
     if (!all.every((b) => b.met !== false)) process.exitCode = 1;
   } finally {
     for (const c of extra) c.kill('SIGTERM');

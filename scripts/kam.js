@@ -21,6 +21,7 @@ async function start() {
   const stack = require('./lib/stack');
   const { bootstrapDatabase } = require('./lib/database');
   const apps = require('./lib/apps');
+  const { seedPerformance } = require('./lib/seed-performance');
 
   if (fs.existsSync(pidFile())) {
     const old = JSON.parse(fs.readFileSync(pidFile(), 'utf8'));
@@ -96,6 +97,8 @@ async function start() {
     for (const app of apps.APPS) launch(app);
     const base = `http://127.0.0.1:${httpPort}`;
     await apps.waitHealthy(base, [...running.values()], 90000);
+    const perf = await seedPerformance(base, process.env.KAM_JWT_SECRET || secrets.jwtSecret);
+    if (!perf.skipped) log(`seeded performance: months ${perf.closed.join(', ')} locked, ${perf.open} open`);
     await printWelcome(base, secrets, ctx);
   } catch (e) {
     log(`start failed: ${e.message}`);

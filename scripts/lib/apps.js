@@ -27,7 +27,11 @@ function appEnv(app, ctx) {
     env.KAM_HTTP_PORT = String(ctx.httpPort);
     env.KAM_JWT_SECRET = process.env.KAM_JWT_SECRET || ctx.secrets.jwtSecret;
     env.KAM_DEV_AUTH = ctx.devAuth ? '1' : '0';
+    env.KAM_CRM_SECRET_KEY = process.env.KAM_CRM_SECRET_KEY || ctx.secrets.crmSecretKey;
   }
+  if (app === 'document-security')
+    env.KAM_DOCUMENT_MASTER_KEYS =
+      process.env.KAM_DOCUMENT_MASTER_KEYS || `k1:${ctx.secrets.documentMasterKey}`;
   return env;
 }
 

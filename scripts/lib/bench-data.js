@@ -167,4 +167,4 @@ async function generate({ databaseUrl, settings, workspaces, perWorkspace, paral
   return (Date.now() - t0) / 1000;
 }
 
-module.exports = { generate, ids, TEAMS, AMS_PER_TEAM };
+module.exports = { generate, ids, uuidOf, uid, TEAMS, AMS_PER_TEAM };

@@ -44,9 +44,20 @@ function secrets(profile) {
   if (fs.existsSync(file)) s = JSON.parse(fs.readFileSync(file, 'utf8'));
   const gen = () => nodeCrypto.randomBytes(24).toString('base64url');
   let changed = false;
-  for (const key of ['postgres', 'jwtSecret', ...Object.keys(SERVICES)]) {
+  for (const key of [
+    'postgres',
+    'jwtSecret',
+    'documentMasterKey',
+    'crmSecretKey',
+    ...Object.keys(SERVICES),
+  ]) {
     if (!s[key]) {
-      s[key] = key === 'jwtSecret' ? nodeCrypto.randomBytes(48).toString('base64url') : gen();
+      s[key] =
+        key === 'jwtSecret'
+          ? nodeCrypto.randomBytes(48).toString('base64url')
+          : key === 'documentMasterKey' || key === 'crmSecretKey'
+            ? nodeCrypto.randomBytes(32).toString('base64') // AES-256 keys: document-security, CRM credentials
+            : gen();
       changed = true;
     }
   }
@@ -188,17 +199,19 @@ async function startPostgres(profile, port, password, { fast }) {
   return proc;
 }
 
-async function startRedis(profile, port) {
-  const dir = path.join(dataDir(profile), 'redis');
-  fs.mkdirSync(dir, { recursive: true });
-  const proc = spawnServer(profile, 'redis', which('redis-server'), [
+/**
+ * The arguments of every Redis the stack starts (dev, test, bench; docker-compose.yml uses the same persistence).
+ * Jobs and job schedulers must survive a restart of Redis: append-only file, fsync every second, data in `dir`.
+ * test/e2e/job-restarts.e2e-spec.ts starts a Redis with exactly these and restarts it.
+ */
+function redisServerArgs(port, dir) {
+  return [
     '--port',
     String(port),
     '--bind',
     '127.0.0.1',
     '--dir',
     dir,
-    // Jobs must survive a restart: append-only file, fsync every second.
     '--appendonly',
     'yes',
     '--appendfsync',
@@ -209,7 +222,13 @@ async function startRedis(profile, port) {
     'no',
     '--maxmemory-policy',
     'noeviction',
-  ]);
+  ];
+}
+
+async function startRedis(profile, port) {
+  const dir = path.join(dataDir(profile), 'redis');
+  fs.mkdirSync(dir, { recursive: true });
+  const proc = spawnServer(profile, 'redis', which('redis-server'), redisServerArgs(port, dir));
   await waitForPort(port);
   return proc;
 }
@@ -321,6 +340,7 @@ module.exports = {
   waitForPort,
   alive,
   serviceDatabaseUrl,
+  redisServerArgs,
   spawnServer,
   openLog,
 };

@@ -30,6 +30,7 @@ describe('start-up configuration check of every app', () => {
       e.KAM_HTTP_PORT = String(httpPort);
       e.KAM_JWT_SECRET = env.secrets.jwtSecret;
     }
+    if (app === 'document-security') e.KAM_DOCUMENT_MASTER_KEYS = `k1:${env.secrets.documentMasterKey}`;
     return e;
   }
 
@@ -94,6 +95,12 @@ describe('start-up configuration check of every app', () => {
         names: ['KAM_REQUEST_TIMEOUT_MS'],
       },
     ]),
+    {
+      app: 'document-security',
+      situation: 'with a master key that is not 32 bytes of base64',
+      change: { KAM_DOCUMENT_MASTER_KEYS: 'k1:dG9vLXNob3J0' },
+      names: ['KAM_DOCUMENT_MASTER_KEYS'],
+    },
     {
       app: 'gateway',
       situation: 'without KAM_JWT_SECRET or KAM_JWKS_URL',

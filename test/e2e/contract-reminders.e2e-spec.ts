@@ -71,7 +71,7 @@ describe('contract renewal reminders', () => {
         .set(as(who))
         .send({ asOf: noonOf(date) })
         .expect(200)
-    ).body as { reminded: number; today: string; workspaceId: string };
+    ).body as { reminded: number; expired: number; today: string; workspaceId: string };
   const renewals = async (who: Who) =>
     ((await api().get('/api/v1/notifications').set(as(who)).expect(200)).body.items as Note[]).filter(
       (n) => n.kind === 'contract_renewal',
@@ -141,7 +141,7 @@ describe('contract renewal reminders', () => {
 
   it('reminds active contracts ending in 60 and 30 days, once; a rerun sends nothing', async () => {
     const first = await run(today);
-    expect(first).toMatchObject({ workspaceId: f.workspaceId, today, reminded: 2 });
+    expect(first).toMatchObject({ workspaceId: f.workspaceId, today, reminded: 2, expired: 0 });
     expect((await run(today)).reminded).toBe(0);
     expect(await sent(ids.sixty)).toEqual([60]);
     expect(await sent(ids.thirty)).toEqual([30]);
@@ -178,8 +178,8 @@ describe('contract renewal reminders', () => {
     expect(await sent(ids.sixty)).toEqual([60, 30]);
     expect((await run(addDays(today, 53))).reminded).toBe(1);
     expect((await run(addDays(today, 53))).reminded).toBe(0);
-    // After the end nothing more.
-    expect((await run(addDays(today, 61))).reminded).toBe(0);
+    // After the end nothing more: the day after its end date it expires instead.
+    expect(await run(addDays(today, 61))).toMatchObject({ reminded: 0, expired: 1 });
     expect(await sent(ids.sixty)).toEqual([60, 30, 7]);
     expect(await sent(ids.thirty)).toEqual([30, 7]);
     expect((await renewals('am1')).map((n) => n.link.days).sort((a, b) => a - b)).toEqual([7, 30, 60]);
@@ -207,5 +207,144 @@ describe('contract renewal reminders', () => {
     expect(res.body).toMatchObject({ workspaceId: other.workspaceId, reminded: 1 });
     expect(await sent(ids.otherWorkspace)).toEqual([60]);
     expect((await renewals('am1')).map((n) => n.link.contractId)).not.toContain(ids.otherWorkspace);
+  });
+
+  describe('contracts expire after their end date (the same daily run)', () => {
+    let w: Fixture;
+    let wAdmin: string;
+    let wDirector: string;
+    // A date of its own, far from the reminders above: this workspace has only the contracts below.
+    const end = addDays(today, 400);
+    const c = {
+      ends: randomUUID(),
+      endsLater: randomUUID(),
+      pending: randomUUID(),
+      draft: randomUUID(),
+      rejected: randomUUID(),
+      terminated: randomUUID(),
+      otherWorkspace: randomUUID(),
+    };
+    const runIn = async (asOf: string, token = wAdmin) =>
+      (
+        await api()
+          .post('/api/v1/admin/jobs/contracts/run')
+          .set({ Authorization: `Bearer ${token}` })
+          .send({ asOf })
+          .expect(200)
+      ).body as { reminded: number; expired: number; today: string; workspaceId: string };
+    const status = async (id: string) =>
+      (
+        await db<{ status: string; version: number }>(
+          `SELECT status, version FROM ${A}.contracts WHERE id = $1`,
+          [id],
+        )
+      )[0];
+    const changedEvents = (id: string) =>
+      db<{ payload: Record<string, unknown>; request_id: string | null }>(
+        `SELECT payload, request_id FROM ${A}.outbox WHERE subject = 'kam.events.accounts.contract.changed'
+         AND payload->>'contractId' = $1 ORDER BY seq`,
+        [id],
+      );
+    const timeline = async (accountId: string) =>
+      (
+        await api()
+          .get(`/api/v1/accounts/${accountId}/timeline?limit=500`)
+          .set({ Authorization: `Bearer ${wDirector}` })
+          .expect(200)
+      ).body.items as { kind: string; actorId: string | null; details: Record<string, unknown> }[];
+
+    beforeAll(async () => {
+      w = await createWorkspace(system.env);
+      wAdmin = await memberToken(system.jwtSecret, w, 'admin');
+      wDirector = await memberToken(system.jwtSecret, w, 'director');
+      const am1 = w.members.am1.id;
+      await contract(w, c.ends, w.accounts.am1Own, am1, 'active', end);
+      // Ends 7 days after `end`: its renewal reminder is due on the day the first one expires.
+      await contract(w, c.endsLater, w.accounts.am2Own, w.members.am2.id, 'active', addDays(end, 8));
+      // Ended long ago, but never in force (or no longer): left alone.
+      for (const [id, st] of [
+        [c.pending, 'pending_approval'],
+        [c.draft, 'draft'],
+        [c.rejected, 'rejected'],
+        [c.terminated, 'terminated'],
+      ])
+        await contract(w, id, w.accounts.am1Own, am1, st, addDays(end, -200));
+      await contract(other, c.otherWorkspace, other.accounts.am2Own, other.members.am2.id, 'active', end);
+    });
+
+    it('on its last day (late evening in Shanghai) an active contract is still in force', async () => {
+      const res = await runIn(`${end}T23:30:00+08:00`);
+      expect(res).toMatchObject({ workspaceId: w.workspaceId, today: end, expired: 0 });
+      expect((await status(c.ends)).status).toBe('active');
+    });
+
+    it('just after midnight in the workspace time zone (still the end date in UTC) it expires, in one run with the reminders', async () => {
+      const next = addDays(end, 1);
+      // 00:30 in Shanghai is 16:30 UTC of the end date: expiry follows the workspace's day, not UTC's.
+      const res = await runIn(`${next}T00:30:00+08:00`);
+      expect(res).toMatchObject({ workspaceId: w.workspaceId, today: next, expired: 1, reminded: 1 });
+      expect(await status(c.ends)).toEqual({ status: 'expired', version: 2 });
+      expect((await status(c.endsLater)).status).toBe('active');
+      // 30 was caught up the evening before (8 days left, the nearest offset not passed), 7 now.
+      expect(await sent(c.endsLater)).toEqual([30, 7]);
+      const contracts = (
+        await api()
+          .get(`/api/v1/accounts/${w.accounts.am1Own}/contracts`)
+          .set({ Authorization: `Bearer ${wDirector}` })
+          .expect(200)
+      ).body.items as { id: string; status: string }[];
+      expect(contracts.find((x) => x.id === c.ends)?.status).toBe('expired');
+    });
+
+    it('the change is on the account timeline and told as contract.changed, like every contract change', async () => {
+      const entries = (await timeline(w.accounts.am1Own)).filter((e) => e.kind === 'contract_expired');
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ actorId: null, details: { contractId: c.ends, endsOn: end } });
+      const events = await changedEvents(c.ends);
+      expect(events.map((e) => e.payload)).toEqual([
+        {
+          workspaceId: w.workspaceId,
+          accountId: w.accounts.am1Own,
+          contractId: c.ends,
+          change: 'expired',
+          status: 'expired',
+        },
+      ]);
+      // The job run that did it is the request id: the console and the logs tie the event to the run.
+      expect(events[0].request_id).toEqual(expect.stringContaining('ContractRenewalRemindersJob'));
+    });
+
+    it('a rerun, the same day or later, changes nothing: no second event, no second timeline entry', async () => {
+      for (const days of [1, 1, 5]) {
+        const res = await runIn(`${addDays(end, days)}T12:00:00+08:00`);
+        expect(res.expired).toBe(0);
+      }
+      expect(await status(c.ends)).toEqual({ status: 'expired', version: 2 });
+      expect(await changedEvents(c.ends)).toHaveLength(1);
+      expect((await timeline(w.accounts.am1Own)).filter((e) => e.kind === 'contract_expired')).toHaveLength(
+        1,
+      );
+    });
+
+    it('contracts that were never in force (draft, pending approval, rejected) or were terminated do not expire', async () => {
+      for (const [id, st] of [
+        [c.pending, 'pending_approval'],
+        [c.draft, 'draft'],
+        [c.rejected, 'rejected'],
+        [c.terminated, 'terminated'],
+      ]) {
+        expect(await status(id)).toEqual({ status: st, version: 1 });
+        expect(await changedEvents(id)).toEqual([]);
+      }
+    });
+
+    it("another workspace's contract waits for its own workspace's run", async () => {
+      expect((await status(c.otherWorkspace)).status).toBe('active');
+      const res = await runIn(`${addDays(end, 1)}T12:00:00+08:00`, otherAdmin);
+      // Its contract here and the one of the reminder tests above (ended 60 days after today).
+      expect(res).toMatchObject({ workspaceId: other.workspaceId, expired: 2 });
+      expect((await status(c.otherWorkspace)).status).toBe('expired');
+      expect((await status(ids.otherWorkspace)).status).toBe('expired');
+    });
   });
 });

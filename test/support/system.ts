@@ -74,7 +74,11 @@ export class TestSystem {
       env.KAM_HTTP_PORT = String(this.httpPort);
       env.KAM_JWT_SECRET = this.jwtSecret;
       env.KAM_DEV_AUTH = this.options.devAuth ? '1' : '0';
+      // Generated per profile by scripts/lib/stack.js (older profiles lack it until the next start).
+      if (this.env.secrets.crmSecretKey) env.KAM_CRM_SECRET_KEY = this.env.secrets.crmSecretKey;
     }
+    if (app === 'document-security')
+      env.KAM_DOCUMENT_MASTER_KEYS = `k1:${this.env.secrets.documentMasterKey}`;
     return { ...env, ...(this.options.extraEnv?.[app] ?? {}) };
   }
 

@@ -6,9 +6,13 @@ import { SERVICES } from '@app/contracts';
 import { AccountManagementConfig, APP_NAME, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { ActorContextService } from './organisation/actor-context.service';
+import { PerformanceNotificationsListener } from './notifications/performance-notifications.listener';
 import { OrganisationHandler } from './organisation/organisation.handler';
 import { OrganisationService } from './organisation/organisation.service';
 import { HandoverService } from './organisation/handover.service';
+import { MemberDirectoryService } from './organisation/member-directory.service';
+import { PerformanceMetricsService } from './metrics/performance-metrics.service';
+import { PerformanceInputsHandler } from './metrics/performance-inputs.handler';
 import { AccountsService } from './accounts/accounts.service';
 import { AccountsHandler } from './accounts/accounts.handler';
 import { SystemHandler } from './system/system.handler';
@@ -18,6 +22,7 @@ import { AccountLifecycleHandler } from './accounts/account-lifecycle.handler';
 import { AccountExportService } from './accounts/account-export.service';
 import { AccountImportService } from './accounts/account-import.service';
 import { AccountTransferHandler } from './accounts/account-transfer.handler';
+import { AccountRelationsHandler } from './accounts/account-relations.handler';
 import { ArchiveAccess } from './archive/archive-access';
 import { ContactsService } from './archive/contacts.service';
 import { CommunicationRecordsService } from './archive/communication-records.service';
@@ -46,6 +51,7 @@ import { HealthAccess } from './health/health-access';
 import { HealthSweepService } from './health/health-sweep.service';
 import { TenderRemindersService } from './health/tender-reminders.service';
 import { ContractRemindersService } from './commercial/contract-reminders.service';
+import { ContractExpiryService } from './commercial/contract-expiry.service';
 import { RisksService } from './health/risks.service';
 import { TendersService } from './health/tenders.service';
 import { DailyJobRunner } from './health/daily-job-runner';
@@ -57,6 +63,9 @@ import { ProjectsHandler } from './projects/projects.handler';
 import { SurveysService } from './surveys/surveys.service';
 import { SurveysHandler } from './surveys/surveys.handler';
 import { ScheduleSatisfactionSurveysJob } from './surveys/schedule-satisfaction-surveys.job';
+import { CrmRecordsService } from './crm/crm-records.service';
+import { ProspectCandidatesService } from './crm/prospect-candidates.service';
+import { CrmHandler } from './crm/crm.handler';
 
 export function appModule(config: AccountManagementConfig) {
   @Module({
@@ -87,9 +96,13 @@ export function appModule(config: AccountManagementConfig) {
     providers: [
       { provide: PERIODIC_JOBS, useValue: config.KAM_PERIODIC_JOBS },
       ActorContextService,
+      PerformanceNotificationsListener,
       OrganisationHandler,
       OrganisationService,
       HandoverService,
+      MemberDirectoryService,
+      PerformanceMetricsService,
+      PerformanceInputsHandler,
       AccountRepository,
       AccountsService,
       AccountsHandler,
@@ -98,6 +111,7 @@ export function appModule(config: AccountManagementConfig) {
       AccountExportService,
       AccountImportService,
       AccountTransferHandler,
+      AccountRelationsHandler,
       ArchiveAccess,
       ContactsService,
       CommunicationRecordsService,
@@ -127,6 +141,7 @@ export function appModule(config: AccountManagementConfig) {
       HealthSweepService,
       TenderRemindersService,
       ContractRemindersService,
+      ContractExpiryService,
       RisksService,
       TendersService,
       DailyJobRunner,
@@ -138,6 +153,9 @@ export function appModule(config: AccountManagementConfig) {
       SurveysService,
       SurveysHandler,
       ScheduleSatisfactionSurveysJob,
+      CrmRecordsService,
+      ProspectCandidatesService,
+      CrmHandler,
     ],
   })
   class AccountManagementModule {}

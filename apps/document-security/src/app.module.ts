@@ -1,12 +1,22 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
-import { JobsModule, QueueName } from '@app/jobs';
+import { JobsModule, PERIODIC_JOBS, QueueName } from '@app/jobs';
 import { SERVICES } from '@app/contracts';
 import { APP_NAME, DocumentSecurityConfig, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { SystemHandler } from './system/system.handler';
 import { ExportAccessLogListener } from './access-log/export-access-log.listener';
+import { AccessLogWriter } from './access-log/access-log.writer';
+import { AccessLogService } from './access-log/access-log.service';
+import { KEY_RING, KeyRing } from './keys/key-ring';
+import { DocumentAccess } from './documents/document-access';
+import { DOCUMENT_MAX_BYTES, DocumentsService } from './documents/documents.service';
+import { DocumentGrantsService } from './documents/document-grants.service';
+import { DocumentsHandler } from './documents/documents.handler';
+import { DocumentJobs } from './documents/document-jobs';
+import { DocumentSchedulesService } from './documents/document-schedules.service';
+import { TransferBucket } from './documents/transfer-bucket';
 
 export function appModule(config: DocumentSecurityConfig) {
   @Module({
@@ -28,7 +38,22 @@ export function appModule(config: DocumentSecurityConfig) {
       MessagingModule.events({ pollMs: config.KAM_OUTBOX_POLL_MS }),
       JobsModule.forRoot(config.KAM_REDIS_URL, [QueueName.Documents]),
     ],
-    providers: [SystemHandler, ExportAccessLogListener],
+    providers: [
+      SystemHandler,
+      ExportAccessLogListener,
+      AccessLogWriter,
+      AccessLogService,
+      { provide: KEY_RING, useValue: KeyRing.fromEnv(config.KAM_DOCUMENT_MASTER_KEYS) },
+      { provide: DOCUMENT_MAX_BYTES, useValue: config.KAM_DOCUMENT_MAX_BYTES },
+      { provide: PERIODIC_JOBS, useValue: config.KAM_PERIODIC_JOBS },
+      TransferBucket,
+      DocumentAccess,
+      DocumentsService,
+      DocumentGrantsService,
+      DocumentsHandler,
+      DocumentJobs,
+      DocumentSchedulesService,
+    ],
   })
   class DocumentSecurityModule {}
   return DocumentSecurityModule;

@@ -25,7 +25,26 @@ import { OrganisationController } from './organisation/organisation.controller';
 import { HealthController } from './health/health.controller';
 import { DevTokenController } from './dev-auth/dev-token.controller';
 import { TabsController } from './tabs/tabs.controller';
+import { DocumentsController } from './documents/documents.controller';
+import { CyclesController } from './performance/cycles.controller';
+import { ScorecardsController } from './performance/scorecards.controller';
+import { TargetsController } from './performance/targets.controller';
+import { TemplatesController } from './performance/templates.controller';
+import { PayBasesController } from './performance/pay-bases.controller';
+import { TrainingsController } from './performance/trainings.controller';
+import { CommissionController } from './performance/commission.controller';
+import { TeamPerformanceController } from './performance/team-performance.controller';
+import { DocumentUpload } from './documents/document-upload';
+import { GatewayTransferBucket } from './documents/transfer-bucket';
 import { ProblemFilter } from './problem/problem.filter';
+import { TwentyWebhookController } from './crm/twenty-webhook.controller';
+import { CrmAdminController } from './crm/crm-admin.controller';
+import { ProspectCandidatesController } from './crm/prospect-candidates.controller';
+import { CrmRedis } from './crm/crm-redis';
+import { CrmConnectionService } from './crm/crm-connection.service';
+import { CrmJobsService } from './crm/crm-jobs.service';
+import { CrmSyncService } from './crm/crm-sync.service';
+import { CrmSyncProcessor } from './crm/crm-sync.processor';
 
 @Module({})
 export class GatewayModule {
@@ -65,6 +84,18 @@ export class GatewayModule {
         OrganisationController,
         ApiKeysController,
         TabsController,
+        DocumentsController,
+        CyclesController,
+        ScorecardsController,
+        TargetsController,
+        TemplatesController,
+        PayBasesController,
+        TrainingsController,
+        CommissionController,
+        TeamPerformanceController,
+        TwentyWebhookController,
+        CrmAdminController,
+        ProspectCandidatesController,
         // The dev-token endpoint does not exist unless KAM_DEV_AUTH=1.
         ...(config.KAM_DEV_AUTH ? [DevTokenController] : []),
       ],
@@ -73,6 +104,13 @@ export class GatewayModule {
         TokenService,
         ApiKeysService,
         Authenticator,
+        DocumentUpload,
+        GatewayTransferBucket,
+        CrmRedis,
+        CrmConnectionService,
+        CrmJobsService,
+        CrmSyncService,
+        CrmSyncProcessor,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

@@ -11,8 +11,11 @@ import { jobConsole, JOB_CONSOLE_PATH } from './admin/job-console';
 import { localeOf } from './problem/locale';
 import { sendProblem, toProblem } from './problem/problem';
 import { toKamError } from './problem/problem.filter';
+import type { RawBodyRequest } from './crm/twenty-webhook.controller';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Uploads (issue 6): multipart bodies are read by the documents controller, with their own size limit. */
+const MULTIPART_PATHS = /^\/api\/v1\/documents(\/[^/]+\/versions)?$/;
 
 export async function createApp(config: GatewayConfig): Promise<NestExpressApplication> {
   const logger = createLogger(APP_NAME, config.KAM_LOG_LEVEL);
@@ -41,7 +44,7 @@ export async function createApp(config: GatewayConfig): Promise<NestExpressAppli
       ),
     );
 
-  // JSON only, 1 MB at most; a malformed body is a 400 problem, not an HTML page.
+  // JSON only (multipart for document uploads), 1 MB at most; a malformed body is a 400 problem, not an HTML page.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const length = Number(req.headers['content-length'] ?? 0);
     const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -49,13 +52,23 @@ export async function createApp(config: GatewayConfig): Promise<NestExpressAppli
       WRITE_METHODS.has(req.method) &&
       req.path.startsWith('/api/') &&
       hasBody &&
-      !req.is(['application/json', 'application/*+json'])
+      !req.is(['application/json', 'application/*+json']) &&
+      !(MULTIPART_PATHS.test(req.path) && req.is('multipart/form-data'))
     ) {
       return problem(req, res, new KamError('unsupported_media_type'));
     }
     next();
   });
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: '1mb',
+      type: ['application/json', 'application/*+json'],
+      // CRM webhooks (issue 7) are signed over their exact bytes: keep them for the signature check.
+      verify: (req, _res, buf) => {
+        if (req.url?.startsWith('/webhooks/')) (req as RawBodyRequest).rawBody = buf;
+      },
+    }),
+  );
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
     problem(req, res, err);

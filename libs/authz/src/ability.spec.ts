@@ -318,3 +318,110 @@ describe('who may use the admin tools', () => {
     expect(hasCapability(roles, 'jobs:console')).toBe(allowed);
   });
 });
+
+/*
+ * Scorecards (DESIGN §4 "Scorecard": director manages and approves, group leader rates own team, everyone reads
+ * their own, executive reads all), judged by the evaluated member, their team and whether the card is published.
+ */
+describe('scorecards', () => {
+  type CardRelation = 'own-draft' | 'own-published' | 'team-draft' | 'team-published' | 'other-published';
+  const cardOf = (r: CardRelation) =>
+    subject('Scorecard', {
+      ownerId: '',
+      memberId: r.startsWith('own') ? ME : COLLEAGUE,
+      teamId: r.startsWith('team') ? LED_TEAM : r.startsWith('own') ? LED_TEAM : OTHER_TEAM,
+      published: r.endsWith('published'),
+    });
+  const CARD_RELATIONS: CardRelation[] = [
+    'own-draft',
+    'own-published',
+    'team-draft',
+    'team-published',
+    'other-published',
+  ];
+  type CardAction = 'read' | 'rate' | 'publish' | 'acknowledge' | 'appeal' | 'approve' | 'decideAppeal';
+  const CARD_ACTIONS: CardAction[] = [
+    'read',
+    'rate',
+    'publish',
+    'acknowledge',
+    'appeal',
+    'approve',
+    'decideAppeal',
+  ];
+  const all = () => Object.fromEntries(CARD_RELATIONS.map((r) => [r, true]));
+  const none = () => Object.fromEntries(CARD_RELATIONS.map((r) => [r, false]));
+  const only = (...rs: CardRelation[]) => Object.fromEntries(CARD_RELATIONS.map((r) => [r, rs.includes(r)]));
+  const staff = {
+    read: only('own-published'),
+    rate: none(),
+    publish: none(),
+    acknowledge: only('own-published'),
+    appeal: only('own-published'),
+    approve: none(),
+    decideAppeal: none(),
+  };
+  const EXPECTED: Record<Role, Record<CardAction, Record<string, boolean>>> = {
+    director: Object.fromEntries(CARD_ACTIONS.map((a) => [a, all()])) as Record<
+      CardAction,
+      Record<string, boolean>
+    >,
+    deputy_director: {
+      read: all(),
+      rate: all(),
+      publish: all(),
+      acknowledge: none(),
+      appeal: none(),
+      approve: none(),
+      decideAppeal: none(),
+    },
+    group_leader: {
+      // Their own card is rated by the director and shown to them once published, like everyone's.
+      read: only('own-published', 'team-draft', 'team-published'),
+      rate: only('team-draft', 'team-published'),
+      publish: only('team-draft', 'team-published'),
+      acknowledge: only('own-published'),
+      appeal: only('own-published'),
+      approve: none(),
+      decideAppeal: none(),
+    },
+    account_manager: staff,
+    assistant_account_manager: staff,
+    customer_service: staff,
+    market_researcher: staff,
+    clerk: staff,
+    executive: { ...Object.fromEntries(CARD_ACTIONS.map((a) => [a, none()])), read: all() } as Record<
+      CardAction,
+      Record<string, boolean>
+    >,
+    security_officer: Object.fromEntries(CARD_ACTIONS.map((a) => [a, none()])) as Record<
+      CardAction,
+      Record<string, boolean>
+    >,
+    admin: Object.fromEntries(CARD_ACTIONS.map((a) => [a, none()])) as Record<
+      CardAction,
+      Record<string, boolean>
+    >,
+  };
+  const cases = ROLES.flatMap((role) =>
+    CARD_ACTIONS.flatMap((action) =>
+      CARD_RELATIONS.map((relation) => [role, action, relation, EXPECTED[role][action][relation]] as const),
+    ),
+  );
+  it.each(cases)('%s: %s a scorecard (%s) → %s', (role, action, relation, allowed) => {
+    expect(defineAbilityFor(ctxFor([role])).can(action, cardOf(relation))).toBe(allowed);
+  });
+
+  it.each([
+    ['director', true, true],
+    ['deputy_director', false, true],
+    ['executive', false, true],
+    ['group_leader', false, false],
+    ['account_manager', false, false],
+    ['admin', false, false],
+  ] as const)('%s: locks a cycle %s, reads pay bases %s', (role, lock, readPay) => {
+    const a = defineAbilityFor(ctxFor([role]));
+    expect(a.can('lock', 'PerformanceCycle')).toBe(lock);
+    expect(a.can('read', 'PayBase')).toBe(readPay);
+  });
+});

@@ -3,6 +3,8 @@ import { Actor, Role } from '@app/contracts';
 import {
   AccountSubject,
   Action,
+  PERFORMANCE_SUBJECTS,
+  PerformanceSubject,
   ACCOUNT_BASIC_FIELDS,
   CONTACT_BASIC_FIELDS,
   RecordSubject,
@@ -34,6 +36,20 @@ const SERVICE: RecordSubject[] = ['Revisit', 'Complaint', 'Survey'];
 /** Contracts and orders: commercial records, seen like the account's financial fields. */
 const COMMERCIAL: RecordSubject[] = ['Contract', 'Order', 'Tender'];
 const ORG: ('Member' | 'Team')[] = ['Member', 'Team'];
+/** Performance set-up every staff member may read: targets, templates, cycles, training sessions. */
+const PERFORMANCE_SETUP: PerformanceSubject[] = [
+  'Target',
+  'ScorecardTemplate',
+  'PerformanceCycle',
+  'Training',
+];
+/** What an evaluated member does with their own published scorecard and approved commission statement. */
+const ownPerformance: RuleSet = (b, { actor }) => {
+  const own = { memberId: actor.memberId, published: true };
+  b.can(['read', 'acknowledge', 'appeal'], 'Scorecard', own);
+  b.can('read', 'CommissionStatement', own);
+  b.can('read', PERFORMANCE_SETUP);
+};
 
 const everyoneReadsOrg: RuleSet = ({ can }) => {
   can('read', ORG);
@@ -52,6 +68,9 @@ const RULES: Record<Role, RuleSet> = {
     b.can('manage', COMMERCIAL);
     b.can('manage', ORG);
     b.can('manage', 'Settings');
+    // Evaluation: everything, including approval, appeals, locking and pay.
+    b.can('manage', ['Scorecard', 'CommissionStatement']);
+    b.can('manage', [...PERFORMANCE_SUBJECTS]);
   },
   deputy_director: (b) => {
     // Everything the director does on accounts except deciding a downgrade from the top tiers.
@@ -62,6 +81,11 @@ const RULES: Record<Role, RuleSet> = {
     b.can(['create', 'read', 'update', 'export'], COMMERCIAL);
     b.can('manage', ORG);
     b.can('read', 'Settings');
+    // Prepares evaluations (ratings, publication, statement drafts); the director approves, decides and locks.
+    b.can(['create', 'read', 'update', 'rate', 'publish', 'export'], ['Scorecard', 'CommissionStatement']);
+    b.can(['create', 'read', 'update'], ['Target', 'ScorecardTemplate', 'PerformanceCycle', 'Training']);
+    b.can(['create', 'read', 'update'], 'CommissionPlan');
+    b.can('read', ['PayBase', 'EliminationWarning']);
   },
   group_leader: (b, { actor, ledTeamIds }) => {
     const team = { ownerTeamId: { $in: ledTeamIds } };
@@ -73,6 +97,16 @@ const RULES: Record<Role, RuleSet> = {
       b.can(['create', 'read', 'update'], COMMERCIAL, cond);
     }
     everyoneReadsOrg(b, { actor, ledTeamIds, teamIds: [] });
+    // Rates and publishes their own team's scorecards (not their own: the director rates a group leader).
+    const ledTeam = { teamId: { $in: ledTeamIds } };
+    b.can(['read', 'rate', 'publish'], 'Scorecard', ledTeam);
+    b.can('read', 'CommissionStatement', ledTeam);
+    b.can(['create', 'update'], 'Training');
+    ownPerformance(b, { actor, ledTeamIds, teamIds: [] });
+    // Their own scorecard is rated by the director and shown to them once published, like everyone's.
+    b.cannot(['rate', 'publish'], 'Scorecard', { memberId: actor.memberId });
+    b.cannot('read', 'Scorecard', { memberId: actor.memberId, published: false });
+    b.cannot('read', 'CommissionStatement', { memberId: actor.memberId, published: false });
   },
   account_manager: (b, ctx) => {
     const own = { ownerId: ctx.actor.memberId };
@@ -83,6 +117,7 @@ const RULES: Record<Role, RuleSet> = {
     b.can('manage', SERVICE, own);
     b.can(['create', 'read', 'update'], COMMERCIAL, own);
     everyoneReadsOrg(b, ctx);
+    ownPerformance(b, ctx);
   },
   assistant_account_manager: (b, ctx) => {
     const assisted = { assistantIds: ctx.actor.memberId };
@@ -91,6 +126,7 @@ const RULES: Record<Role, RuleSet> = {
     b.can(['create', 'read', 'update'], SERVICE, assisted);
     b.can(['create', 'read', 'update'], COMMERCIAL, assisted);
     everyoneReadsOrg(b, ctx);
+    ownPerformance(b, ctx);
   },
   customer_service: (b, ctx) => {
     const serviced = { serviceTeamId: { $in: ctx.teamIds } };
@@ -99,6 +135,7 @@ const RULES: Record<Role, RuleSet> = {
     b.can(['create', 'read', 'update'], 'CommunicationRecord', serviced);
     b.can(['create', 'read', 'update'], SERVICE, serviced);
     everyoneReadsOrg(b, ctx);
+    ownPerformance(b, ctx);
   },
   market_researcher: (b, ctx) => {
     b.can('create', 'Account', { status: 'prospect' });
@@ -106,6 +143,7 @@ const RULES: Record<Role, RuleSet> = {
     // Contacts without phone or e-mail; no records or plans.
     b.can('read', 'Contact', contactBasic);
     everyoneReadsOrg(b, ctx);
+    ownPerformance(b, ctx);
   },
   clerk: (b, ctx) => {
     // The archive, without financial fields.
@@ -115,6 +153,9 @@ const RULES: Record<Role, RuleSet> = {
     b.can('read', COMMERCIAL);
     b.can('export', 'Account');
     everyoneReadsOrg(b, ctx);
+    ownPerformance(b, ctx);
+    // 内勤 keeps the training records (sessions, attendance, assessment scores).
+    b.can(['create', 'update'], 'Training');
   },
   executive: (b, ctx) => {
     b.can(['read', 'export'], 'Account');
@@ -122,6 +163,8 @@ const RULES: Record<Role, RuleSet> = {
     b.can('read', SERVICE);
     b.can('read', COMMERCIAL);
     everyoneReadsOrg(b, ctx);
+    b.can(['read', 'export'], ['Scorecard', 'CommissionStatement']);
+    b.can('read', [...PERFORMANCE_SUBJECTS]);
   },
   // Audit and investigations only: no business data.
   security_officer: () => undefined,

@@ -2,4 +2,5 @@ export * from './subjects';
 export * from './ability';
 export * from './sql';
 export * from './redact';
+export * from './document-rules';
 export { subject } from '@casl/ability';

@@ -51,6 +51,16 @@ export interface AccountSubject {
   serviceTeamId?: string | null;
   assistantIds?: string[];
   status?: string;
+  // Performance records (scorecards, commission statements) are judged by the evaluated member and their team.
+  memberId?: string;
+  teamId?: string | null;
+  published?: boolean;
+  // Documents (issue 6): classification, the related account, and explicit grants (see document-rules.ts).
+  classification?: string;
+  accountId?: string | null;
+  grantMemberIds?: string[];
+  grantTeamIds?: string[];
+  grantRoles?: string[];
 }
 
 /**
@@ -67,7 +77,16 @@ export type Action =
   | 'changeTier'
   | 'approveTier'
   | 'assign'
-  | 'handover';
+  | 'handover'
+  // Performance evaluation (issue 5): rate manual criteria, publish to the member, the member acknowledges or
+  // appeals, the director decides appeals, approves and locks.
+  | 'rate'
+  | 'publish'
+  | 'acknowledge'
+  | 'appeal'
+  | 'decideAppeal'
+  | 'approve'
+  | 'lock';
 
 export const RECORD_SUBJECTS = [
   'Account',
@@ -83,9 +102,25 @@ export const RECORD_SUBJECTS = [
   'Project',
   'Risk',
   'Tender',
+  // Issue 5: performance evaluation. Judged by the evaluated member (memberId) and their team (teamId).
+  'Scorecard',
+  'CommissionStatement',
+  // Issue 6: documents, judged by classification, owner, the related account and grants.
+  'Document',
 ] as const;
 export type RecordSubject = (typeof RECORD_SUBJECTS)[number];
-export type SubjectName = RecordSubject | 'Settings' | 'Member' | 'Team' | 'all';
+/** Performance-evaluation subjects without record-level conditions. */
+export const PERFORMANCE_SUBJECTS = [
+  'Target',
+  'ScorecardTemplate',
+  'PerformanceCycle',
+  'PayBase',
+  'CommissionPlan',
+  'Training',
+  'EliminationWarning',
+] as const;
+export type PerformanceSubject = (typeof PERFORMANCE_SUBJECTS)[number];
+export type SubjectName = RecordSubject | PerformanceSubject | 'Settings' | 'Member' | 'Team' | 'all';
 
 export const ALL_FIELDS_OF: Record<RecordSubject, readonly string[]> = {
   Account: ACCOUNT_ALL_FIELDS,
@@ -100,4 +135,7 @@ export const ALL_FIELDS_OF: Record<RecordSubject, readonly string[]> = {
   Project: [],
   Risk: [],
   Tender: [],
+  Scorecard: [],
+  Document: [],
+  CommissionStatement: [],
 };

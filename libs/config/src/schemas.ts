@@ -1,4 +1,4 @@
-import { env } from './config';
+import { ConfigError, env } from './config';
 
 /** Variables every app reads. */
 export const commonSchema = {
@@ -33,8 +33,59 @@ export const serviceSchema = {
   }),
 };
 
+/** Upload size limit of documents (issue 6), read by the gateway (multipart) and document-security. */
+const documentMaxBytes = env.int('Largest document upload, in bytes (default 25 MB)', {
+  default: 25 * 1024 * 1024,
+  min: 1,
+  max: 1024 * 1024 * 1024,
+});
+
+const masterKeysText = env.string(
+  'Master keys of document encryption: comma-separated keyId:base64key (32 bytes each); the first is current',
+);
+
+/** `keyId:base64key` pairs, each key 32 bytes; the first is the current one. Throws a message naming the fault. */
+export function parseMasterKeys(
+  raw: string,
+  name = 'KAM_DOCUMENT_MASTER_KEYS',
+): { id: string; key: Buffer }[] {
+  const out: { id: string; key: Buffer }[] = [];
+  for (const part of raw.split(',').map((p) => p.trim())) {
+    const at = part.indexOf(':');
+    const id = at > 0 ? part.slice(0, at) : '';
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id))
+      throw new ConfigError([
+        `${name}: each entry must be keyId:base64key (keyId of letters, digits, _ . -)`,
+      ]);
+    const b64 = part.slice(at + 1);
+    const key = Buffer.from(b64, 'base64');
+    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(b64) || key.length !== 32)
+      throw new ConfigError([
+        `${name}: the key of "${id}" must be 32 bytes in base64 (got ${key.length} bytes)`,
+      ]);
+    if (out.some((k) => k.id === id)) throw new ConfigError([`${name}: key id "${id}" appears twice`]);
+    out.push({ id, key });
+  }
+  return out;
+}
+
+/** Variables of document-security: a service plus the upload limit and the master keys. */
+export const documentSecuritySchema = {
+  ...serviceSchema,
+  KAM_DOCUMENT_MAX_BYTES: documentMaxBytes,
+  KAM_DOCUMENT_MASTER_KEYS: {
+    description: masterKeysText.description,
+    parse: (raw: string | undefined, name: string): string => {
+      const v = masterKeysText.parse(raw, name);
+      parseMasterKeys(v, name);
+      return v;
+    },
+  },
+};
+
 export const gatewaySchema = {
   ...commonSchema,
+  KAM_DOCUMENT_MAX_BYTES: documentMaxBytes,
   KAM_DATABASE_URL: env.url("PostgreSQL URL of the gateway's own login role (API keys)", [
     'postgres',
     'postgresql',
@@ -48,4 +99,36 @@ export const gatewaySchema = {
   KAM_JWKS_URL: env.optionalString('JWKS URL for RS256 user tokens (instead of, or beside, KAM_JWT_SECRET)'),
   KAM_JWT_ISSUER: env.optionalString('Expected `iss` claim, if set'),
   KAM_DEV_AUTH: env.bool('1 enables POST /api/v1/dev/token (never in production)', { default: false }),
+  // CRM webhooks and sync (issue 7).
+  KAM_CRM_SECRET_KEY: {
+    description:
+      'AES-256-GCM key sealing the CRM API keys and webhook secrets at rest: 32 bytes in base64 ' +
+      '(e.g. `openssl rand -base64 32`); without it the CRM connection cannot be stored',
+    parse: (raw: string | undefined, name: string): string | undefined => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      const v = raw.trim();
+      const key = Buffer.from(v, 'base64');
+      if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(v) || key.length !== 32)
+        throw new ConfigError([
+          `${name} must be 32 bytes in base64, e.g. the output of \`openssl rand -base64 32\` (got ${key.length} bytes)`,
+        ]);
+      return v;
+    },
+  },
+  KAM_PERIODIC_JOBS: env.bool('0 pauses the runs that job schedulers produce (tests drive jobs by hand)', {
+    default: true,
+  }),
+  KAM_CRM_RATE_LIMIT: env.int(
+    "Requests to the CRM's API per window and workspace (Twenty allows 100 a minute)",
+    {
+      default: 100,
+      min: 1,
+      max: 10000,
+    },
+  ),
+  KAM_CRM_RATE_WINDOW_MS: env.int('Length of that window in milliseconds (tests shorten it)', {
+    default: 60000,
+    min: 100,
+    max: 3600000,
+  }),
 };

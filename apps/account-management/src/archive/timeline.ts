@@ -32,6 +32,7 @@ export type TimelineKind =
   | 'contract_updated'
   | 'contract_submitted'
   | 'contract_decided'
+  | 'contract_expired'
   | 'project_created'
   | 'project_updated'
   | 'project_approval_requested'

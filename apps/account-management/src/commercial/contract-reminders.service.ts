@@ -27,7 +27,7 @@ export class ContractRemindersService {
     workspaceId: string,
     asOf: Date = new Date(),
     requestId?: string,
-  ): Promise<ContractRemindersResult> {
+  ): Promise<Omit<ContractRemindersResult, 'expired'>> {
     const result = await this.ds.transaction(async (m) => {
       const { settings } = await this.settings.load(m, workspaceId);
       const today = dateInTimeZone(asOf, settings.timeZone);

@@ -1,5 +1,12 @@
 import { DEFAULT_SETTINGS } from './settings';
-import { discountAuthority, monthRange, renewalReminderEndDates, submissionOutcome } from './discount';
+import {
+  CONTRACT_IN_FORCE_STATUSES,
+  contractExpired,
+  discountAuthority,
+  monthRange,
+  renewalReminderEndDates,
+  submissionOutcome,
+} from './discount';
 
 const table = DEFAULT_SETTINGS.discountAuthorityPct;
 
@@ -50,6 +57,27 @@ describe('renewal reminders 60, 30 and 7 days before the end', () => {
 
   it('refuses a malformed date', () => {
     expect(() => renewalReminderEndDates('2026-13-45')).toThrow();
+  });
+});
+
+describe('a contract in force expires the day after its end date', () => {
+  it.each([
+    ['ends today: still in force on its last day', '2026-11-26', '2026-11-26', false],
+    ['ended yesterday: expired', '2026-11-25', '2026-11-26', true],
+    ['ends tomorrow: in force', '2026-11-27', '2026-11-26', false],
+    ['ended on the last day of the year: expired on New Year', '2026-12-31', '2027-01-01', true],
+    ['ends on 29 February: still in force that day', '2028-02-29', '2028-02-29', false],
+  ])('%s', (_rule, endsOn, today, expired) => {
+    expect(contractExpired(endsOn, today)).toBe(expired);
+  });
+
+  it('only an active contract is in force: drafts, pending approvals, rejected and terminated ones never expire', () => {
+    expect([...CONTRACT_IN_FORCE_STATUSES]).toEqual(['active']);
+  });
+
+  it('refuses a malformed date', () => {
+    expect(() => contractExpired('2026-13-45', '2026-11-26')).toThrow();
+    expect(() => contractExpired('2026-11-26', 'today')).toThrow();
   });
 });
 

@@ -50,6 +50,23 @@ export function renewalReminderEndDates(
   }));
 }
 
+/**
+ * The contract states that mean "in force": only these expire. A draft, one pending the director's approval, a
+ * rejected or terminated one never was (or no longer is) in force, so it has nothing to expire.
+ */
+export const CONTRACT_IN_FORCE_STATUSES = ['active'] as const;
+
+/**
+ * Whether a contract in force has expired on `today` (the workspace's local date): its end date is the last day it
+ * is in force, so it expires on the day after. Dates are YYYY-MM-DD and compare as strings.
+ */
+export function contractExpired(endsOn: string, today: string): boolean {
+  for (const d of [endsOn, today])
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))
+      throw new Error(`not a date: ${d}`);
+  return endsOn < today;
+}
+
 /** The first and last local date of a month 'YYYY-MM' (the end inclusive). */
 export function monthRange(month: string): { from: string; to: string } {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { QueueName, scheduleForWorkspace } from '@app/jobs';
@@ -22,10 +22,20 @@ import {
   ScheduleSatisfactionSurveysJob,
 } from '../surveys/schedule-satisfaction-surveys.job';
 
-/** Keeps one job scheduler per workspace and periodic job, in the workspace's time zone. */
+/** How often workspaces are checked for new ones and changed time zones. */
+export const SCHEDULE_RESYNC_MS = 60_000;
+
+/**
+ * Keeps one job scheduler per workspace and periodic job, in the workspace's time zone: at start, then every
+ * minute for workspaces that are new or whose time zone changed (a workspace provisioned while the service runs
+ * gets its daily jobs within a minute; a changed zone moves them).
+ */
 @Injectable()
-export class WorkspaceSchedulesService implements OnApplicationBootstrap {
+export class WorkspaceSchedulesService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('schedules');
+  /** Workspace id → the time zone its schedulers were last upserted with. */
+  private readonly scheduled = new Map<string, string>();
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly ds: DataSource,
@@ -38,14 +48,31 @@ export class WorkspaceSchedulesService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.syncAll();
+    this.timer = setInterval(() => {
+      this.syncAll().catch((e: unknown) =>
+        this.logger.warn(`schedule resync failed: ${(e as Error).message}`),
+      );
+    }, SCHEDULE_RESYNC_MS);
+    this.timer.unref();
   }
 
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Upserts the schedulers of every workspace that is new to this process or whose time zone changed. */
   async syncAll(): Promise<number> {
     const workspaces: { id: string; time_zone: string }[] = await this.ds.query(
       `SELECT id, time_zone FROM workspaces`,
     );
-    for (const w of workspaces) await this.sync({ id: w.id, timeZone: w.time_zone });
-    if (workspaces.length) this.logger.log(`schedules in place for ${workspaces.length} workspace(s)`);
+    let changed = 0;
+    for (const w of workspaces) {
+      if (this.scheduled.get(w.id) === w.time_zone) continue;
+      await this.sync({ id: w.id, timeZone: w.time_zone });
+      this.scheduled.set(w.id, w.time_zone);
+      changed++;
+    }
+    if (changed) this.logger.log(`schedules in place for ${changed} workspace(s)`);
     return workspaces.length;
   }
 

@@ -9,6 +9,8 @@ import { Projects1733000000100 } from './1733000000100-projects';
 import { Surveys1733000000000 } from './1733000000000-surveys';
 import { HealthTenders1733000000200 } from './1733000000200-health-tenders';
 import { ContractReminders1733100000000 } from './1733100000000-contract-reminders';
+import { PerformanceInputs1733200000000 } from './1733200000000-performance-inputs';
+import { CrmProspectCandidates1733700000000 } from './1733700000000-crm-prospect-candidates';
 
 export const MIGRATIONS = [
   Initial1732600000000,
@@ -22,4 +24,6 @@ export const MIGRATIONS = [
   Projects1733000000100,
   HealthTenders1733000000200,
   ContractReminders1733100000000,
+  PerformanceInputs1733200000000,
+  CrmProspectCandidates1733700000000,
 ];

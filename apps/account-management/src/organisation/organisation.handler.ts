@@ -7,6 +7,8 @@ import {
   IdRequest,
   ListMembersRequest,
   MemberAuthCheckReply,
+  MemberContextRequest,
+  MemberRosterRequest,
   parseDto,
   SUBJECTS,
   UpdateTeamRequest,
@@ -15,6 +17,7 @@ import {
 import { RpcHandler } from '@app/messaging';
 import { OrganisationService } from './organisation.service';
 import { HandoverService } from './handover.service';
+import { MemberDirectoryService } from './member-directory.service';
 
 @Injectable()
 export class OrganisationHandler {
@@ -22,6 +25,7 @@ export class OrganisationHandler {
     private readonly ds: DataSource,
     private readonly org: OrganisationService,
     private readonly handover: HandoverService,
+    private readonly directory: MemberDirectoryService,
   ) {}
 
   /** Lets the gateway refuse a departed member's token. */
@@ -37,6 +41,18 @@ export class OrganisationHandler {
   @RpcHandler(SUBJECTS.accounts.memberList)
   listMembers(data: unknown, actor: Actor) {
     return this.org.listMembers(actor, parseDto(ListMembersRequest, data).query);
+  }
+
+  /** The roster by id, a page at a time, for other services (issue 5). */
+  @RpcHandler(SUBJECTS.accounts.memberRoster)
+  roster(data: unknown, actor: Actor) {
+    return this.directory.roster(actor, parseDto(MemberRosterRequest, data));
+  }
+
+  /** What another service needs to rebuild a member's ActorContext (issue 5). */
+  @RpcHandler(SUBJECTS.accounts.memberContext)
+  memberContext(data: unknown, actor: Actor) {
+    return this.directory.context(actor, parseDto(MemberContextRequest, data).memberId);
   }
 
   @RpcHandler(SUBJECTS.accounts.memberGet)

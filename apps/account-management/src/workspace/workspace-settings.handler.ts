@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Min } from 'class-validator';
-import { Actor, parseDto, SUBJECTS } from '@app/contracts';
+import { Actor, KamError, parseDto, SUBJECTS } from '@app/contracts';
 import { RpcHandler } from '@app/messaging';
 import { WorkspaceSettingsService } from './workspace-settings.service';
 
@@ -24,6 +24,16 @@ export class WorkspaceSettingsHandler {
   @RpcHandler(SUBJECTS.accounts.settingsHistory)
   history(_data: unknown, actor: Actor) {
     return this.settings.history(actor);
+  }
+
+  /**
+   * Every workspace with its time zone, for services that schedule per workspace (performance cycles open on the
+   * 1st in the workspace's zone). System callers only; the workspace in the envelope is ignored.
+   */
+  @RpcHandler(SUBJECTS.accounts.workspaceList)
+  list(_data: unknown, actor: Actor) {
+    if (actor.kind !== 'system') throw new KamError('forbidden');
+    return this.settings.listWorkspaces();
   }
 
   @RpcHandler(SUBJECTS.accounts.settingsUpdate)

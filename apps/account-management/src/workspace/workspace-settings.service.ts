@@ -55,6 +55,14 @@ export class WorkspaceSettingsService {
     return view.settings;
   }
 
+  /** Every workspace and its time zone, for per-workspace schedules in other services. */
+  async listWorkspaces(): Promise<{ workspaceId: string; timeZone: string }[]> {
+    const rows: { id: string; time_zone: string }[] = await this.ds.query(
+      `SELECT id, time_zone FROM workspaces ORDER BY id`,
+    );
+    return rows.map((r) => ({ workspaceId: r.id, timeZone: r.time_zone }));
+  }
+
   async get(actor: Actor): Promise<SettingsView> {
     const { ability } = await this.actors.resolve(actor);
     if (!ability.can('read', 'Settings')) throw new KamError('forbidden');

@@ -1,4 +1,9 @@
 import { DocumentSecurityInitial1732600000000 } from './1732600000000-initial';
 import { AccessLog1732800000000 } from './1732800000000-access-log';
+import { Documents1733200000000 } from './1733200000000-documents';
 
-export const MIGRATIONS = [DocumentSecurityInitial1732600000000, AccessLog1732800000000];
+export const MIGRATIONS = [
+  DocumentSecurityInitial1732600000000,
+  AccessLog1732800000000,
+  Documents1733200000000,
+];

@@ -174,7 +174,7 @@ export class HealthTendersController {
   @RequiresCapability('jobs:console')
   @ApiOperation({
     summary:
-      'Admin: send the contract renewal reminders (60, 30 and 7 days before the end) of your workspace now (optionally as of asOf)',
+      'Admin: run the daily contract work of your workspace now (optionally as of asOf): active contracts past their end date expire, renewal reminders go out 60, 30 and 7 days before the end; answers both counts',
   })
   runContractReminders(
     @CurrentActor() actor: Actor,

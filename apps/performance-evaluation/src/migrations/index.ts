@@ -1,3 +1,4 @@
 import { PerformanceInitial1732600000000 } from './1732600000000-initial';
+import { PerformanceEvaluation1733400000000 } from './1733400000000-evaluation';
 
-export const MIGRATIONS = [PerformanceInitial1732600000000];
+export const MIGRATIONS = [PerformanceInitial1732600000000, PerformanceEvaluation1733400000000];

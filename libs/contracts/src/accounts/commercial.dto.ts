@@ -296,7 +296,8 @@ export interface ContractChangedEvent {
   workspaceId: string;
   accountId: string;
   contractId: string;
-  change: 'created' | 'updated' | 'submitted' | 'approved' | 'rejected';
+  /** `expired`: the daily contract job moved an active contract past its end date (no actor). */
+  change: 'created' | 'updated' | 'submitted' | 'approved' | 'rejected' | 'expired';
   status: ContractStatus;
 }
 

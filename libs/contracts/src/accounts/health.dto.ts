@@ -68,6 +68,8 @@ export interface ContractRemindersResult {
   today: string;
   /** Contracts reminded in this run (one per contract and offset, ever). */
   reminded: number;
+  /** Active contracts whose end date had passed, moved to `expired` by this run (a rerun expires none). */
+  expired: number;
 }
 
 /** Runs a daily job of the caller's workspace now, optionally as of another instant (tests, catching up). */
