@@ -622,6 +622,134 @@ describe('performance cycles and scorecards', () => {
     });
   });
 
+  describe('a template that scores training, and commission beside the performance pay', () => {
+    it('uses the month average of assessment scores in the ability criterion and shows the approved commission', async () => {
+      const w = await createWorkspace(system.env);
+      const t: Record<string, string> = {};
+      for (const who of Object.keys(w.members) as Who[]) t[who] = await memberToken(system.jwtSecret, w, who);
+      tokens.set(w, t);
+      const manual = (key: string, group: string, maxPoints: string) => ({
+        key,
+        name: { zh: key, en: key },
+        group,
+        kind: 'manual',
+        maxPoints,
+      });
+      await api()
+        .post('/api/v1/performance/templates')
+        .set(as('director', w))
+        .send({
+          position: 'sales',
+          name: { zh: '销售人员月度考核表(含培训)', en: 'Sales scorecard with training' },
+          criteria: [
+            {
+              key: 'sales_results',
+              name: { zh: '业绩', en: 'Results' },
+              group: 'results',
+              kind: 'automatic',
+              metric: 'sales_amount',
+              formula: 'ratio_capped',
+              maxPoints: '60',
+            },
+            {
+              key: 'training',
+              name: { zh: '培训考核', en: 'Training assessment' },
+              group: 'ability',
+              kind: 'automatic',
+              metric: 'training_score',
+              formula: 'scale',
+              maxPoints: '10',
+            },
+            manual('sales_technique', 'ability', '10'),
+            manual('discipline', 'attitude', '20'),
+          ],
+        })
+        .expect(201);
+      await setTargets(w, '2026-08', 1_000_000);
+      await order('am1', w.accounts.am1Own, 800_000, '2026-08-20', w);
+      const training = await api()
+        .post('/api/v1/performance/trainings')
+        .set(as('clerk', w))
+        .send({ kind: 'on_the_job', title: '大客户销售技巧', heldOn: '2026-08-12' })
+        .expect(201);
+      await api()
+        .put(`/api/v1/performance/trainings/${training.body.id}/attendance`)
+        .set(as('clerk', w))
+        .set('If-Match', `"${training.body.version}"`)
+        .send({ entries: [{ memberId: w.members.am1.id, attended: true, score: 85 }] })
+        .expect(200);
+      // 提成方案: 2% of sales, approved; the month's statement drafted and approved.
+      const plan = await api()
+        .post('/api/v1/performance/commission/plans')
+        .set(as('director', w))
+        .send({
+          name: '提成方案',
+          mode: 'progressive',
+          tiers: [{ fromMinor: '0', ratePct: '2' }],
+          effectiveFrom: '2026-01',
+        })
+        .expect(201);
+      await api()
+        .post(`/api/v1/performance/commission/plans/${plan.body.id}/approve`)
+        .set(as('director', w))
+        .expect(200);
+      await api()
+        .post('/api/v1/performance/cycles')
+        .set(as('director', w))
+        .send({ month: '2026-08' })
+        .expect(201);
+
+      let am1 = await cardOf('2026-08', 'am1', w);
+      expect(am1.items.find((i) => i.criterionKey === 'training')).toMatchObject({ points: '8.50' });
+      expect(am1.items.find((i) => i.criterionKey === 'sales_results')).toMatchObject({ points: '48.00' });
+      am1 = (
+        await rate(
+          am1,
+          'leader1',
+          [
+            { criterionKey: 'sales_technique', points: '8' },
+            { criterionKey: 'discipline', points: '18' },
+          ],
+          w,
+        )
+      ).body;
+      expect(am1).toMatchObject({ status: 'rated', total: '82.50' });
+
+      await api()
+        .post('/api/v1/performance/commission/statements/draft')
+        .set(as('director', w))
+        .send({ month: '2026-08' })
+        .expect(200);
+      const statements = await api()
+        .get('/api/v1/performance/commission/statements?month=2026-08')
+        .set(as('director', w))
+        .expect(200);
+      const mine = (statements.body as { id: string; memberId: string }[]).find(
+        (x) => x.memberId === w.members.am1.id,
+      )!;
+      await api()
+        .post(`/api/v1/performance/commission/statements/${mine.id}/approve`)
+        .set(as('director', w))
+        .expect(200);
+      await db(
+        `INSERT INTO ${pe}.pay_bases (workspace_id, member_id, effective_month, amount_minor) VALUES ($1, $2, '2026-01', 200000)`,
+        [w.workspaceId, w.members.am1.id],
+      );
+      const s = await api()
+        .get(`/api/v1/performance/scorecards/${am1.id}/statement`)
+        .set(as('director', w))
+        .expect(200);
+      // 2000 × 82.50% = 1650; department 0.8M of 1M: missed → −5% = −82.50; commission 2% of 8000 = 160.
+      expect(s.body.payout.lines.map((l: { formula: string }) => l.formula)).toEqual([
+        '2000.00 × 82.50% = 1650.00',
+        '1650.00 × -5% = -82.50',
+        '1650.00 - 82.50 = 1567.50',
+      ]);
+      expect(s.body.commission).toMatchObject({ status: 'approved', totalMinor: '16000' });
+      expect(s.body.totalPayMinor).toBe('172750');
+    });
+  });
+
   describe('末位 warning: last place three months running', () => {
     const months = ['2026-05', '2026-06', '2026-07'];
 

@@ -40,6 +40,8 @@ interface TemplateRow {
   id: string;
   position: string;
   criteria: CriterionDef[];
+  /** Each criterion with the columns of its item row, computed once per template. */
+  compiled: { def: CriterionDef; row: Record<string, unknown> }[];
 }
 
 interface PlannedCard {
@@ -166,10 +168,24 @@ export class ScorecardCollector {
     m: EntityManager,
     ws: string,
   ): Promise<{ active: Map<string, TemplateRow>; byId: Map<string, TemplateRow> }> {
-    const rows: (TemplateRow & { active: boolean })[] = await m.query(
+    const raw: (Omit<TemplateRow, 'compiled'> & { active: boolean })[] = await m.query(
       `SELECT id, position, criteria, active FROM scorecard_templates WHERE workspace_id = $1`,
       [ws],
     );
+    const rows = raw.map((r) => ({
+      ...r,
+      compiled: r.criteria.map((def, index) => ({
+        def,
+        row: {
+          criterion_key: def.key,
+          position_in_card: index,
+          criterion_group: def.group,
+          kind: def.kind,
+          name: def.name,
+          max_hundredths: Number(parseScaled(def.maxPoints, 2)),
+        },
+      })),
+    }));
     const active = new Map<string, TemplateRow>();
     const byId = new Map<string, TemplateRow>();
     for (const r of rows) {
@@ -213,12 +229,20 @@ export class ScorecardCollector {
     return this.ds.transaction(async (m) => {
       const targets = await memberTargets(m, ws, cycle.month, memberIds);
       const training = await trainingScores(m, ws, memberIds, start, end);
-      const existing: { id: string; member_id: string; template_id: string; status: string }[] =
-        await m.query(
-          `SELECT id, member_id, template_id, status FROM scorecards WHERE cycle_id = $1 AND member_id = ANY($2)
-         FOR UPDATE`,
-          [cycle.id, memberIds],
-        );
+      const existing: {
+        id: string;
+        member_id: string;
+        template_id: string;
+        status: string;
+        member_name: string;
+        team_id: string | null;
+        rater_id: string | null;
+        metrics: unknown;
+      }[] = await m.query(
+        `SELECT id, member_id, template_id, status, member_name, team_id, rater_id, metrics FROM scorecards
+         WHERE cycle_id = $1 AND member_id = ANY($2) FOR UPDATE`,
+        [cycle.id, memberIds],
+      );
       const byMember = new Map(existing.map((e) => [e.member_id, e]));
       const cards: Record<string, unknown>[] = [];
       const items: Record<string, unknown>[] = [];
@@ -226,10 +250,19 @@ export class ScorecardCollector {
         const prior = byMember.get(p.member.memberId);
         if (prior && !['draft', 'rated'].includes(prior.status)) continue;
         const template = prior ? templates.byId.get(prior.template_id)! : templates.active.get(p.position)!;
-        const id = prior?.id ?? randomUUID();
         const t = targets.get(p.member.memberId) ?? {};
         const trainingScore = training.get(p.member.memberId) ?? null;
         const inputs = { ...(p.metrics ?? emptyMetrics(p.member.memberId)), targets: t, trainingScore };
+        // Automatic points are a function of the inputs and the pinned template: unchanged inputs, nothing to do.
+        if (
+          prior &&
+          prior.member_name === p.member.name &&
+          prior.team_id === p.member.teamId &&
+          prior.rater_id === p.raterId &&
+          stableJson(prior.metrics) === stableJson(inputs)
+        )
+          continue;
+        const id = prior?.id ?? randomUUID();
         cards.push({
           id,
           member_id: p.member.memberId,
@@ -240,27 +273,21 @@ export class ScorecardCollector {
           template_id: template.id,
           metrics: inputs,
         });
-        template.criteria.forEach((def, index) => {
-          const base = {
-            scorecard_id: id,
-            criterion_key: def.key,
-            position_in_card: index,
-            criterion_group: def.group,
-            kind: def.kind,
-            name: def.name,
-            max_hundredths: Number(parseScaled(def.maxPoints, 2)),
-          };
-          if (def.kind === 'manual') {
-            items.push({ ...base, points_hundredths: null, explanation: null });
-            return;
+        for (const c of template.compiled) {
+          // Manual criteria are written once, when the card is created; ratings are never touched here.
+          if (c.def.kind === 'manual') {
+            if (!prior)
+              items.push({ ...c.row, scorecard_id: id, points_hundredths: null, explanation: null });
+            continue;
           }
-          const score = scoreAutomatic(def, metricValue(def.metric!, p.metrics, t, trainingScore));
+          const score = scoreAutomatic(c.def, metricValue(c.def.metric!, p.metrics, t, trainingScore));
           items.push({
-            ...base,
+            ...c.row,
+            scorecard_id: id,
             points_hundredths: score.pointsHundredths === null ? null : Number(score.pointsHundredths),
             explanation: `${score.explanation} | ${score.explanationZh}`,
           });
-        });
+        }
       }
       if (!cards.length) return { created: 0, updated: 0 };
       const upserted: { inserted: boolean }[] = await m.query(
@@ -362,6 +389,18 @@ export function metricValue(
     case 'training_score':
       return { actual: trainingScore };
   }
+}
+
+/** JSON with object keys sorted, to compare a jsonb value read back with one built here. */
+export function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
 }
 
 /** Targets are stored as numeric(20,4); money targets are whole fen. */
