@@ -1,18 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  Actor,
-  DepartmentResult,
-  MemberMonthMetrics,
-  MemberRosterView,
-  METRICS_MAX_MEMBERS,
-  MetricsMembersView,
-  MetricsTeamsView,
-  RosterMember,
-  SUBJECTS,
-} from '@app/contracts';
-import { RpcClient } from '@app/messaging';
+import { DepartmentResult, MemberMonthMetrics, RosterMember } from '@app/contracts';
 import { updateReturning } from '@app/persistence';
 import {
   CriterionDef,
@@ -26,13 +15,11 @@ import {
   positionOf,
   scoreAutomatic,
 } from '../domain';
-import { systemActor } from '../access/performance-access.service';
 import { ensureDefaultTemplates } from '../templates/templates.service';
 import { trainingScores } from '../trainings/trainings.service';
 import { CycleRow } from '../scorecards/scorecard.sql';
+import { OrganisationClient } from '../organisation/organisation.client';
 
-/** How many metric batches are in flight at once (each up to METRICS_MAX_MEMBERS members). */
-const METRIC_BATCHES_IN_FLIGHT = 4;
 /** Members written per transaction. */
 const WRITE_BATCH = 2000;
 
@@ -74,13 +61,12 @@ export class ScorecardCollector {
 
   constructor(
     private readonly ds: DataSource,
-    private readonly rpc: RpcClient,
+    private readonly org: OrganisationClient,
   ) {}
 
   async collect(cycle: CycleRow, requestId?: string): Promise<CollectResult> {
     const ws = cycle.workspace_id;
-    const actor = systemActor(ws, requestId);
-    const roster = await this.roster(actor);
+    const roster = await this.org.roster(ws, requestId);
     const templates = await this.ds.transaction(async (m) => {
       await ensureDefaultTemplates(m, ws);
       return this.templates(m, ws);
@@ -94,11 +80,14 @@ export class ScorecardCollector {
         member.teamLeaderId && member.teamLeaderId !== member.memberId ? member.teamLeaderId : null;
       planned.push({ member, position, raterId, metrics: null });
     }
-    const metrics = await this.metrics(actor, cycle.month, planned);
+    const metrics = await this.org.metricsOfMembers(
+      ws,
+      cycle.month,
+      planned.map((p) => p.member.memberId),
+      requestId,
+    );
     for (const p of planned) p.metrics = metrics.items.get(p.member.memberId) ?? null;
-    const teams = await this.rpc.request<MetricsTeamsView>(SUBJECTS.accounts.metricsTeams, actor, {
-      month: cycle.month,
-    });
+    const teams = await this.org.teamsOfMonth(ws, cycle.month, requestId);
     const timeZone = metrics.timeZone ?? teams.timeZone ?? cycle.time_zone;
     const department = await this.department(ws, cycle.month, BigInt(teams.department.salesMinor));
     let created = 0;
@@ -117,51 +106,6 @@ export class ScorecardCollector {
       `${cycle.month} ${ws}: ${planned.length} scorecards (${created} new, ${updated} changed)`,
     );
     return { members: planned.length, created, updated, department, timeZone };
-  }
-
-  private async roster(actor: Actor): Promise<RosterMember[]> {
-    const all: RosterMember[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: MemberRosterView = await this.rpc.request<MemberRosterView>(
-        SUBJECTS.accounts.memberRoster,
-        actor,
-        { limit: 1000, ...(cursor ? { cursor } : {}) },
-      );
-      all.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return all;
-  }
-
-  /** Metrics of every planned member, METRICS_MAX_MEMBERS per request, a few requests in flight. */
-  private async metrics(
-    actor: Actor,
-    month: string,
-    planned: PlannedCard[],
-  ): Promise<{ items: Map<string, MemberMonthMetrics>; timeZone: string | null }> {
-    const ids = planned.map((p) => p.member.memberId);
-    const batches: string[][] = [];
-    for (let i = 0; i < ids.length; i += METRICS_MAX_MEMBERS)
-      batches.push(ids.slice(i, i + METRICS_MAX_MEMBERS));
-    const items = new Map<string, MemberMonthMetrics>();
-    let timeZone: string | null = null;
-    let next = 0;
-    const worker = async () => {
-      while (next < batches.length) {
-        const batch = batches[next++];
-        const reply = await this.rpc.request<MetricsMembersView>(
-          SUBJECTS.accounts.metricsMembers,
-          actor,
-          { month, memberIds: batch },
-          { timeoutMs: 30_000 },
-        );
-        timeZone = reply.timeZone;
-        for (const item of reply.items) items.set(item.memberId, item);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(METRIC_BATCHES_IN_FLIGHT, batches.length) }, worker));
-    return { items, timeZone };
   }
 
   private async templates(

@@ -3,6 +3,7 @@ import {
   Actor,
   KamError,
   MemberContextView,
+  MemberMonthMetrics,
   MemberRosterView,
   MetricsMembersView,
   MetricsTeamsView,
@@ -13,6 +14,9 @@ import {
 } from '@app/contracts';
 import { RpcClient } from '@app/messaging';
 import { systemActor } from '../access/performance-access.service';
+
+/** How many metrics batches are in flight at once. */
+const METRIC_BATCHES_IN_FLIGHT = 4;
 
 /**
  * What the evaluation set-up asks account-management about (this service never reads its tables): whether a
@@ -63,24 +67,48 @@ export class OrganisationClient {
     }
   }
 
-  /** Each member's sales of the month (fen), asked in batches of at most METRICS_MAX_MEMBERS (system caller). */
+  /**
+   * Each member's inputs of the month, METRICS_MAX_MEMBERS per request with a few requests in flight (system
+   * caller); also the workspace's time zone the month was counted in.
+   */
+  async metricsOfMembers(
+    workspaceId: string,
+    month: string,
+    memberIds: string[],
+    requestId?: string,
+  ): Promise<{ items: Map<string, MemberMonthMetrics>; timeZone: string | null }> {
+    const batches: string[][] = [];
+    for (let i = 0; i < memberIds.length; i += METRICS_MAX_MEMBERS)
+      batches.push(memberIds.slice(i, i + METRICS_MAX_MEMBERS));
+    const items = new Map<string, MemberMonthMetrics>();
+    let timeZone: string | null = null;
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++];
+        const view = await this.rpc.request<MetricsMembersView>(
+          SUBJECTS.accounts.metricsMembers,
+          systemActor(workspaceId, requestId),
+          { month, memberIds: batch },
+          { timeoutMs: 30_000 },
+        );
+        timeZone = view.timeZone;
+        for (const item of view.items) items.set(item.memberId, item);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(METRIC_BATCHES_IN_FLIGHT, batches.length) }, worker));
+    return { items, timeZone };
+  }
+
+  /** Each member's sales of the month (fen). */
   async salesOfMembers(
     workspaceId: string,
     month: string,
     memberIds: string[],
     requestId?: string,
   ): Promise<Map<string, bigint>> {
-    const sales = new Map<string, bigint>();
-    for (let i = 0; i < memberIds.length; i += METRICS_MAX_MEMBERS) {
-      const batch = memberIds.slice(i, i + METRICS_MAX_MEMBERS);
-      const view: MetricsMembersView = await this.rpc.request(
-        SUBJECTS.accounts.metricsMembers,
-        systemActor(workspaceId, requestId),
-        { month, memberIds: batch },
-      );
-      for (const item of view.items) sales.set(item.memberId, BigInt(item.salesMinor));
-    }
-    return sales;
+    const { items } = await this.metricsOfMembers(workspaceId, month, memberIds, requestId);
+    return new Map([...items].map(([id, m]) => [id, BigInt(m.salesMinor)]));
   }
 
   /** Every team's figures of the month and the department's (system caller: ranking needs every team). */
