@@ -11,6 +11,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The generated AsyncAPI document, served at /api/asyncapi.yaml.
+COPY --from=build /app/docs ./docs
 COPY --from=build /app/scripts ./scripts
 COPY package.json ./
 USER node

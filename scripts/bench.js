@@ -20,8 +20,21 @@
  *    NATS (roster, metrics in batches of 2,000, scorecards written), one workspace after the other and all at once,
  *    a rerun of the collection that must change nothing, next to the same per-member aggregation as one SQL
  *    statement through `pg`. Target (issue 5): 100,000 members scored in under 60 s.
+ * 5. The access log (lib/bench-access-log.js): appends per second from 50 concurrent writers in one workspace
+ *    through NATS `kam.documents.access-log.append` (the service's writer), and whole document views through
+ *    `kam.documents.document.get` for comparison, each followed by a verification of the chain, next to 50 `pg`
+ *    connections inserting the same rows one at a time; then a chain of 1,000,000 entries (`--quick`: 100,000)
+ *    verified through NATS next to reading the same rows through `pg`. Targets (issue 6): ≥ 2,000 appends/s with
+ *    the chain intact; 1,000,000 entries verified in under 10 s.
+ * 6. Growth (lib/bench-growth.js, issue 8): the data set is generated in steps of 1, 10 and 100 workspaces
+ *    (`--quick`: 1 and 10); below the final size a light point is measured at each step (list and search p50, the
+ *    revisit sweep, access-log appends), and the report's growth table puts them beside the full sections' figures
+ *    at the final size and monthly scoring, with the factor between sizes. Only in runs without `--only`.
+ * 7. Soak (lib/bench-soak.js, issue 8; not in `--quick`): 5 minutes (KAM_BENCH_SOAK_SECONDS) of mixed load through
+ *    the gateway while each app's VmRSS is sampled; growth after a 60 s warm-up. Target: < 10 %.
  *
- * `--only <get|accounts|sweeps|scoring>` runs one section (the data set is generated only for accounts and sweeps).
+ * `--only <get|accounts|sweeps|scoring|access-log|soak>` runs one section (the data set is generated only for
+ * accounts and sweeps).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -35,15 +48,16 @@ const CONNECTIONS = 50;
 const DATA_WORKSPACES = quick ? 10 : 100;
 const ACCOUNTS_PER_WORKSPACE = 10000;
 const SCORING_WORKSPACES = quick ? 2 : 10;
-const SECTIONS = ['get', 'accounts', 'sweeps', 'scoring'];
+const SECTIONS = ['get', 'accounts', 'sweeps', 'scoring', 'access-log', 'soak'];
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
 if (onlyAt >= 0 && !SECTIONS.includes(only)) {
   process.stderr.write(`[bench] --only takes one of ${SECTIONS.join(', ')}\n`);
   process.exit(2);
 }
-/** Whether a section runs: all of them unless `--only` names one. */
-const runs = (section) => !only || only === section;
+/** Whether a section runs: all of them unless `--only` names one; the soak is left out of `--quick`. */
+const runs = (section) => (only ? only === section : !(quick && section === 'soak'));
+const SOAK_SECONDS = Number(process.env.KAM_BENCH_SOAK_SECONDS) || 300;
 
 function waitReady(child, name) {
   return new Promise((resolve, reject) => {
@@ -225,7 +239,7 @@ async function main() {
     await bootstrapDatabase(servers.adminDatabaseUrl, database, secrets);
     const httpPort = stack.profilePorts(profile).http;
     const ctx = { ...servers, profile, database, secrets, httpPort, devAuth: false, logLevel: 'warn' };
-    if (runs('get')) {
+    if (runs('get') || runs('soak')) {
       const seed = spawnSync(
         process.execPath,
         [path.join(ROOT, 'dist/apps/account-management/src/seed/main.js')],
@@ -255,18 +269,51 @@ async function main() {
     let dataSet = null;
     let inService = null;
     let sweeps = null;
+    const settings = require(
+      path.join(ROOT, 'dist/apps/account-management/src/domain/settings.js'),
+    ).DEFAULT_SETTINGS;
+    const dsDatabaseUrl = stack.serviceDatabaseUrl(
+      servers.adminDatabaseUrl,
+      database,
+      'document-security',
+      secrets['document-security'],
+    );
+    const growthOptions = {
+      natsUrl: servers.natsUrl,
+      databaseUrl: amDatabaseUrl,
+      amDatabaseUrl,
+      dsDatabaseUrl,
+      baseUrl: base,
+      jwtSecret: secrets.jwtSecret,
+      settings,
+    };
+    const growthPoints = [];
     if (runs('accounts') || runs('sweeps')) {
       const total = DATA_WORKSPACES * ACCOUNTS_PER_WORKSPACE;
-      log(`generating ${total.toLocaleString('en')} key accounts in ${DATA_WORKSPACES} workspaces …`);
       const { generate } = require('./lib/bench-data');
-      const generatedSeconds = await generate({
-        databaseUrl: amDatabaseUrl,
-        settings: require(path.join(ROOT, 'dist/apps/account-management/src/domain/settings.js'))
-          .DEFAULT_SETTINGS,
-        workspaces: DATA_WORKSPACES,
-        perWorkspace: ACCOUNTS_PER_WORKSPACE,
-        log,
-      });
+      // Generated in steps (1, 10, 100 workspaces); on a full run a light growth point is measured at each step
+      // below the final size (lib/bench-growth.js).
+      const steps = [1, 10, 100].filter((w) => w < DATA_WORKSPACES).concat(DATA_WORKSPACES);
+      let generatedSeconds = 0;
+      let from = 1;
+      for (const upTo of steps) {
+        log(
+          `generating key accounts: workspaces ${from}-${upTo} of ${DATA_WORKSPACES} (${total.toLocaleString('en')} in all) …`,
+        );
+        generatedSeconds += await generate({
+          databaseUrl: amDatabaseUrl,
+          settings,
+          workspaces: upTo,
+          from,
+          perWorkspace: ACCOUNTS_PER_WORKSPACE,
+          log,
+        });
+        from = upTo + 1;
+        if (upTo < DATA_WORKSPACES && !only) {
+          await withClient(servers.adminDatabaseUrl, (c) => c.query('CHECKPOINT'));
+          growthPoints.push(await require('./lib/bench-growth').growthPoint(growthOptions, upTo, log));
+        }
+      }
       dataSet = {
         workspaces: DATA_WORKSPACES,
         accountsPerWorkspace: ACCOUNTS_PER_WORKSPACE,
@@ -322,6 +369,43 @@ async function main() {
       });
     }
 
+    let accessLog = null;
+    if (runs('access-log')) {
+      log('measuring the access log …');
+      await withClient(servers.adminDatabaseUrl, (c) => c.query('CHECKPOINT'));
+      const { benchAccessLog } = require('./lib/bench-access-log');
+      accessLog = await benchAccessLog({
+        ...growthOptions,
+        quick,
+        log,
+      });
+    }
+    let soak = null;
+    if (runs('soak')) {
+      log(`soak: ${SOAK_SECONDS} s of mixed load, sampling each app's memory …`);
+      await withClient(servers.adminDatabaseUrl, (c) => c.query('CHECKPOINT'));
+      soak = await require('./lib/bench-soak').benchSoak({
+        baseUrl: base,
+        jwtSecret: secrets.jwtSecret,
+        apps: running.map((a) => ({ name: a.name, pid: a.pid })),
+        seconds: SOAK_SECONDS,
+        warmupSeconds: Math.min(60, Math.round(SOAK_SECONDS / 5)),
+        log,
+      });
+    }
+    const growth =
+      !only && dataSet
+        ? require('./lib/bench-growth').growthTable({
+            points: growthPoints,
+            dataSet,
+            accounts: inService?.results,
+            sweeps,
+            scoring: scoring?.result,
+            accessLog,
+            quick,
+          })
+        : null;
+
     const report = {
       date: new Date().toISOString(),
       machine: machine(),
@@ -334,6 +418,9 @@ async function main() {
       sweeps,
       scoring: scoring?.result ?? null,
       scoringPlan: scoring?.plan ?? null,
+      accessLog,
+      growth,
+      soak,
     };
     const outDir = path.join(ROOT, 'bench-results');
     fs.mkdirSync(outDir, { recursive: true });
@@ -347,6 +434,9 @@ async function main() {
       ...(inService ? accountsMarkdown(dataSet, report) : []),
       ...(sweeps ? require('./lib/bench-sweeps').sweepsMarkdown(sweeps, quick) : []),
       ...(scoring ? require('./lib/bench-scoring').scoringMarkdown(scoring, quick) : []),
+      ...(accessLog ? require('./lib/bench-access-log').accessLogMarkdown(accessLog, quick) : []),
+      ...(growth ? require('./lib/bench-growth').growthMarkdown(growth) : []),
+      ...(soak ? require('./lib/bench-soak').soakMarkdown(soak) : []),
       ...(inService
         ? Object.entries(report.plans).flatMap(([k, plan]) => [
             `Plan (EXPLAIN ANALYZE) of ${k === 'list' ? "the account_manager's first page" : `the search (${k})`}:`,
@@ -365,6 +455,8 @@ async function main() {
       ...(report.accounts ?? []),
       ...(sweeps ? [...sweeps.revisits, sweeps.complaints] : []),
       ...(scoring ? [scoring.result] : []),
+      ...(accessLog ? [accessLog.appends, accessLog.views, accessLog.verify] : []),
+      ...(soak ? [soak] : []),
     ];
     if (!all.every((b) => b.met !== false)) process.exitCode = 1;
   } finally {

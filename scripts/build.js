@@ -17,6 +17,10 @@ function build(outDir = path.join(ROOT, 'dist')) {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  // Files the apps serve as they are (the embedded tabs' scripts and styles): tsc does not copy them.
+  for (const rel of ['apps/gateway/src/tabs/assets']) {
+    fs.cpSync(path.join(ROOT, rel), path.join(outDir, rel), { recursive: true });
+  }
   return outDir;
 }
 

@@ -22,6 +22,7 @@ async function start() {
   const { bootstrapDatabase } = require('./lib/database');
   const apps = require('./lib/apps');
   const { seedPerformance } = require('./lib/seed-performance');
+  const { seedDocuments } = require('./lib/seed-documents');
 
   if (fs.existsSync(pidFile())) {
     const old = JSON.parse(fs.readFileSync(pidFile(), 'utf8'));
@@ -99,6 +100,9 @@ async function start() {
     await apps.waitHealthy(base, [...running.values()], 90000);
     const perf = await seedPerformance(base, process.env.KAM_JWT_SECRET || secrets.jwtSecret);
     if (!perf.skipped) log(`seeded performance: months ${perf.closed.join(', ')} locked, ${perf.open} open`);
+    const docs = await seedDocuments(base, process.env.KAM_JWT_SECRET || secrets.jwtSecret);
+    if (!docs.skipped)
+      log(`seeded documents: ${docs.documents} at every level, policies, grants and an access log`);
     await printWelcome(base, secrets, ctx);
   } catch (e) {
     log(`start failed: ${e.message}`);

@@ -42,7 +42,8 @@ function totals(file) {
 async function main() {
   ensureNpmPackages();
   const external = process.env.KAM_DATABASE_URL && process.env.KAM_REDIS_URL && process.env.KAM_NATS_URL;
-  if (!external && only('e2e')) ensureSystemPackages();
+  // The e2e suites need the servers (unless given) and Chromium for the browser tests of the embedded tabs.
+  if (only('e2e')) ensureSystemPackages({ servers: !external, browser: true });
 
   const outDir = path.join(ROOT, '.data', `test-results${process.env.KAM_TEST_SLOT || ''}`);
   fs.rmSync(outDir, { recursive: true, force: true });

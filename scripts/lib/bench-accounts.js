@@ -230,4 +230,4 @@ async function explain(db, sql) {
   return r.rows.map((row) => row['QUERY PLAN']).join('\n');
 }
 
-module.exports = { benchAccounts };
+module.exports = { benchAccounts, timed };

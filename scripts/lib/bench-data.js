@@ -131,13 +131,22 @@ async function generateWorkspaces(client, settings, from, to, perWorkspace) {
 }
 
 /**
- * Writes `workspaces` × `perWorkspace` accounts, in chunks of workspaces spread over `parallel` connections.
- * Returns the seconds it took.
+ * Writes workspaces `from`…`workspaces` of `perWorkspace` accounts each, in chunks of workspaces spread over
+ * `parallel` connections (a data set grows in steps this way). Returns the seconds it took.
  */
-async function generate({ databaseUrl, settings, workspaces, perWorkspace, parallel = 2, chunk = 5, log }) {
+async function generate({
+  databaseUrl,
+  settings,
+  workspaces,
+  perWorkspace,
+  from = 1,
+  parallel = 2,
+  chunk = 5,
+  log,
+}) {
   const t0 = Date.now();
   const chunks = [];
-  for (let w = 1; w <= workspaces; w += chunk) chunks.push([w, Math.min(workspaces, w + chunk - 1)]);
+  for (let w = from; w <= workspaces; w += chunk) chunks.push([w, Math.min(workspaces, w + chunk - 1)]);
   let done = 0;
   const worker = async () => {
     const c = new Client({ connectionString: databaseUrl, statement_timeout: 0 });
@@ -149,7 +158,8 @@ async function generate({ databaseUrl, settings, workspaces, perWorkspace, paral
         if (!next) break;
         await generateWorkspaces(c, settings, next[0], next[1], perWorkspace);
         done += next[1] - next[0] + 1;
-        if (log) log(`  ${done}/${workspaces} workspaces (${Math.round((Date.now() - t0) / 1000)} s)`);
+        if (log)
+          log(`  ${from - 1 + done}/${workspaces} workspaces (${Math.round((Date.now() - t0) / 1000)} s)`);
       }
     } finally {
       await c.end();

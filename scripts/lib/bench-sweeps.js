@@ -229,4 +229,4 @@ function sweepsMarkdown(s, quick) {
   ];
 }
 
-module.exports = { benchSweeps, sweepsMarkdown };
+module.exports = { benchSweeps, sweepsMarkdown, revisitPoint, adminTokens };

@@ -23,10 +23,11 @@ function addMonths(month, n) {
   return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 }
 
-async function seedPerformance(base, jwtSecret) {
-  const { signUserToken } = require(path.join(ROOT, 'dist/apps/gateway/src/auth/token.service.js'));
+/** `distDir`: where the apps were built (the e2e tests build into their own folder). */
+async function seedPerformance(base, jwtSecret, distDir = path.join(ROOT, 'dist')) {
+  const { signUserToken } = require(path.join(distDir, 'apps/gateway/src/auth/token.service.js'));
   const { DEMO_MEMBERS, DEMO_TEAMS, DEMO_WORKSPACE } = require(
-    path.join(ROOT, 'dist/apps/account-management/src/seed/demo-workspace.js'),
+    path.join(distDir, 'apps/account-management/src/seed/demo-workspace.js'),
   );
   const key = new TextEncoder().encode(jwtSecret);
   const tokens = new Map();

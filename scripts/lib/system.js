@@ -41,12 +41,32 @@ function isRoot() {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-function ensureSystemPackages() {
+/** Debian's Chromium, which the browser tests of the embedded tabs drive through playwright-core. */
+function chromiumPath() {
+  return (
+    ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p)) || which('chromium')
+  );
+}
+
+/** `servers`: PostgreSQL, Redis and NATS; `browser`: Chromium for the e2e tests of the tabs. */
+function ensureSystemPackages({ servers = true, browser = false } = {}) {
   const missing = [];
-  if (!which('nats-server')) missing.push('nats-server');
-  if (!which('redis-server')) missing.push('redis-server');
-  if (!postgresBinDir()) missing.push('postgresql');
+  if (servers && !which('nats-server')) missing.push('nats-server');
+  if (servers && !which('redis-server')) missing.push('redis-server');
+  if (servers && !postgresBinDir()) missing.push('postgresql');
+  if (browser && !chromiumPath()) missing.push('chromium');
+  // A Chinese font, so that the tabs' screenshots show Chinese text rather than empty boxes.
+  if (browser && !fs.existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'))
+    missing.push('fonts-wqy-microhei');
   if (!missing.length) return;
+  const forBrowser = ['chromium', 'fonts-wqy-microhei'];
+  if (!isRoot() && missing.every((p) => forBrowser.includes(p))) {
+    // Not fatal: without Chromium the browser tests of the tabs are skipped (and say so).
+    log(
+      `missing ${missing.join(', ')} (sudo apt-get install -y ${missing.join(' ')}): the browser tests will be skipped`,
+    );
+    return;
+  }
   if (!isRoot()) {
     throw new Error(
       `missing ${missing.join(', ')}; install them (sudo apt-get install -y ${missing.join(' ')}) ` +
@@ -85,4 +105,13 @@ function ensureNpmPackages() {
   fs.writeFileSync(stamp, hash);
 }
 
-module.exports = { ROOT, log, which, postgresBinDir, isRoot, ensureSystemPackages, ensureNpmPackages };
+module.exports = {
+  ROOT,
+  log,
+  which,
+  postgresBinDir,
+  chromiumPath,
+  isRoot,
+  ensureSystemPackages,
+  ensureNpmPackages,
+};

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { Role, ROLES } from '@app/contracts';
+import { ACCOUNT_MATRIX, isRedacted, MatrixOutcome } from '@app/authz';
 import { TestSystem } from '../support/system';
 import { serviceDatabaseUrl } from '../support/env';
 import { createWorkspace, Fixture, memberToken } from '../support/fixtures';
@@ -654,6 +655,24 @@ describe('the permission matrix of DESIGN §4 for revisits, complaints, surveys,
     const perRole = SUBJECTS.reduce((n, s) => n + ACTIONS_OF[s].length, 0) * RELATIONS.length;
     expect(CASES).toHaveLength(ROLES.length * perRole);
     for (const key of Object.keys(KNOWN_DISAGREEMENTS)) expect(CASES.map((c) => c.key)).toContain(key);
+  });
+
+  it('its expectations are the shared role table of libs/authz (ACCOUNT_MATRIX in matrix.ts, checked against the rules)', () => {
+    // This suite looks at the amounts of contracts, orders and tenders only (a project's budget, hidden from the
+    // clerk in the shared table, is not observed here).
+    const word = (o: MatrixOutcome, subject: Subject): Outcome =>
+      isRedacted(o) ? (COMMERCIAL_WITH_AMOUNT.includes(subject) ? 'redacted' : 'allow') : o;
+    const here: Record<string, Outcome> = {};
+    const shared: Record<string, Outcome> = {};
+    for (const c of CASES) {
+      const action = c.action === 'list' || c.action === 'get' ? 'read' : c.action;
+      here[c.key] = c.outcome;
+      shared[c.key] = word(
+        ACCOUNT_MATRIX[c.subject][c.role][action]![RELATIONS.indexOf(c.relation)],
+        c.subject,
+      );
+    }
+    expect(here).toEqual(shared);
   });
 
   describe(`${CASES.length} cells: role × subject × action × relation`, () => {

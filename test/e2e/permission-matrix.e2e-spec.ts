@@ -2,6 +2,7 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { Role, ROLES } from '@app/contracts';
+import { ACCOUNT_MATRIX, ACCOUNT_RELATIONS, AccountRelation, isRedacted, MatrixOutcome } from '@app/authz';
 import { TestSystem } from '../support/system';
 import { serviceDatabaseUrl } from '../support/env';
 import { createWorkspace, Fixture, memberToken, tokenFor } from '../support/fixtures';
@@ -762,6 +763,34 @@ describe('the permission matrix of DESIGN §4, end to end', () => {
     for (const c of CASES) expect(outcomes).toContain(c.outcome);
     expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
     for (const key of Object.keys(KNOWN_BUGS)) expect(CASES.map((c) => c.key)).toContain(key);
+  });
+
+  it('its expectations agree with the shared role table of libs/authz (ACCOUNT_MATRIX in matrix.ts, checked against the rules)', () => {
+    // "team" here is the account the assistant assists on and the one customer service's team looks after.
+    const sharedRelation = (role: Role, r: Relation): AccountRelation =>
+      r !== 'team'
+        ? r
+        : role === 'assistant_account_manager'
+          ? 'assisted'
+          : role === 'customer_service'
+            ? 'service'
+            : 'team';
+    const word = (o: MatrixOutcome): Outcome => (isRedacted(o) ? 'redacted' : o);
+    const here: Record<string, Outcome> = {};
+    const shared: Record<string, Outcome> = {};
+    // Creating (400 for another workspace's owner) and handing over (a staff departure) are this suite's own.
+    for (const c of CASES.filter((x) => x.action !== 'create' && x.action !== 'handover')) {
+      const i = ACCOUNT_RELATIONS.indexOf(sharedRelation(c.role, c.relation));
+      const row = ACCOUNT_MATRIX.Account[c.role];
+      const read = row.read![i];
+      let o: MatrixOutcome;
+      if (c.action === 'list' || c.action === 'get') o = read;
+      else if (c.action === 'export') o = row.export![i] === 'allow' ? read : row.export![i];
+      else o = row[c.action as 'update' | 'changeTier' | 'assign']![i];
+      here[c.key] = c.outcome;
+      shared[c.key] = word(o);
+    }
+    expect(here).toEqual(shared);
   });
 
   for (const role of ROLES) {

@@ -624,8 +624,19 @@ describe('search, export and import of key accounts', () => {
         .expect(201);
       expect(res.body.created).toBe(1000);
       expect(new Set(res.body.ids).size).toBe(1000);
+      // Over the approval threshold (100 rows by default) the export needs the director's approval (issue 6).
+      const approval = await api()
+        .post('/api/v1/export-requests')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ kind: 'accounts', accountFilters: { q: '批量导入' }, reason: '导入核对' })
+        .expect(201);
+      await api()
+        .post(`/api/v1/export-requests/${approval.body.id}/decision`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ decision: 'approve' })
+        .expect(200);
       const csv = await api()
-        .get(`/api/v1/accounts/export?${q('批量导入')}`)
+        .get(`/api/v1/accounts/export?${q('批量导入')}&exportRequestId=${approval.body.id}`)
         .set('Authorization', `Bearer ${token}`)
         .set('Accept-Language', 'en')
         .expect(200);

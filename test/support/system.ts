@@ -35,16 +35,21 @@ export interface SystemOptions {
   apps?: AppName[];
   devAuth?: boolean;
   extraEnv?: Partial<Record<AppName, Record<string, string>>>;
+  /** Servers of the suite's own (test/support/private-stack.ts) instead of the shared test stack. */
+  env?: TestEnv;
 }
 
 /** The four built apps as real processes against the test servers (as `npm start` runs them). */
 export class TestSystem {
-  readonly env: TestEnv = testEnv();
+  readonly env: TestEnv;
   readonly apps = new Map<AppName, RunningApp>();
+  /** Extra processes of a service (spawnReplica), beside the one in `apps`. */
+  readonly replicas: RunningApp[] = [];
   httpPort = 0;
   private readonly logDir: string;
 
   constructor(private readonly options: SystemOptions = {}) {
+    this.env = options.env ?? testEnv();
     this.logDir = path.join(ROOT, '.data', this.env.profile, 'logs');
     fs.mkdirSync(this.logDir, { recursive: true });
   }
@@ -57,7 +62,7 @@ export class TestSystem {
     return this.env.secrets.jwtSecret;
   }
 
-  appEnv(app: AppName): Record<string, string> {
+  appEnv(app: AppName, httpPort = this.httpPort): Record<string, string> {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
@@ -71,7 +76,7 @@ export class TestSystem {
       KAM_PERIODIC_JOBS: '0',
     };
     if (app === 'gateway') {
-      env.KAM_HTTP_PORT = String(this.httpPort);
+      env.KAM_HTTP_PORT = String(httpPort);
       env.KAM_JWT_SECRET = this.jwtSecret;
       env.KAM_DEV_AUTH = this.options.devAuth ? '1' : '0';
       // Generated per profile by scripts/lib/stack.js (older profiles lack it until the next start).
@@ -83,6 +88,32 @@ export class TestSystem {
   }
 
   spawnApp(app: AppName, logName: string = app): RunningApp {
+    const running = this.spawnProcess(app, logName, this.httpPort);
+    this.apps.set(app, running);
+    return running;
+  }
+
+  /**
+   * A second (third, …) process of a service beside the one in `apps`: the services share NATS queue groups and
+   * BullMQ queues; a gateway replica listens on a port of its own (`httpPort` of the result).
+   */
+  async spawnReplica(
+    app: AppName,
+    logName = `${app}-replica`,
+    env: Record<string, string> = {},
+  ): Promise<RunningApp & { httpPort: number }> {
+    const httpPort = app === 'gateway' ? await freePort() : this.httpPort;
+    const running = { ...this.spawnProcess(app, logName, httpPort, env), httpPort };
+    this.replicas.push(running);
+    return running;
+  }
+
+  private spawnProcess(
+    app: AppName,
+    logName: string,
+    httpPort: number,
+    env: Record<string, string> = {},
+  ): RunningApp {
     const logFile = path.join(this.logDir, `${logName}-${process.pid}-${Date.now()}.log`);
     const out = fs.openSync(logFile, 'a');
     const child = spawn(
@@ -93,7 +124,7 @@ export class TestSystem {
       ],
       {
         cwd: ROOT,
-        env: this.appEnv(app),
+        env: { ...this.appEnv(app, httpPort), ...env },
         stdio: ['ignore', out, out],
       },
     );
@@ -101,9 +132,7 @@ export class TestSystem {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
-    const running = { name: app, child, logFile, exited };
-    this.apps.set(app, running);
-    return running;
+    return { name: app, child, logFile, exited };
   }
 
   async start(): Promise<this> {
@@ -153,7 +182,7 @@ export class TestSystem {
   }
 
   async stop(): Promise<void> {
-    const order = [...this.apps.values()].reverse();
+    const order = [...this.replicas, ...this.apps.values()].reverse();
     for (const a of order) {
       if (a.child.exitCode === null && a.child.signalCode === null) {
         a.child.kill('SIGTERM');

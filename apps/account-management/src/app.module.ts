@@ -7,6 +7,7 @@ import { AccountManagementConfig, APP_NAME, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { ActorContextService } from './organisation/actor-context.service';
 import { PerformanceNotificationsListener } from './notifications/performance-notifications.listener';
+import { PolicyNotificationsListener } from './notifications/policy-notifications.listener';
 import { OrganisationHandler } from './organisation/organisation.handler';
 import { OrganisationService } from './organisation/organisation.service';
 import { HandoverService } from './organisation/handover.service';
@@ -19,7 +20,7 @@ import { SystemHandler } from './system/system.handler';
 import { AccountRepository } from './accounts/account.repository';
 import { AccountLifecycleService } from './accounts/account-lifecycle.service';
 import { AccountLifecycleHandler } from './accounts/account-lifecycle.handler';
-import { AccountExportService } from './accounts/account-export.service';
+import { AccountExportService, EXPORT_APPROVAL_THRESHOLD } from './accounts/account-export.service';
 import { AccountImportService } from './accounts/account-import.service';
 import { AccountTransferHandler } from './accounts/account-transfer.handler';
 import { AccountRelationsHandler } from './accounts/account-relations.handler';
@@ -95,8 +96,10 @@ export function appModule(config: AccountManagementConfig) {
     ],
     providers: [
       { provide: PERIODIC_JOBS, useValue: config.KAM_PERIODIC_JOBS },
+      { provide: EXPORT_APPROVAL_THRESHOLD, useValue: config.KAM_EXPORT_APPROVAL_THRESHOLD },
       ActorContextService,
       PerformanceNotificationsListener,
+      PolicyNotificationsListener,
       OrganisationHandler,
       OrganisationService,
       HandoverService,

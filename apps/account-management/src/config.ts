@@ -1,9 +1,13 @@
-import { loadConfigOrExit, serviceSchema } from '@app/config';
+import { exportApprovalThreshold, loadConfigOrExit, serviceSchema } from '@app/config';
 
 export const APP_NAME = 'account-management';
 export const SCHEMA = 'account_management';
 
-export const accountManagementSchema = serviceSchema;
+/** A service, plus the export threshold over which an account CSV export needs an approved request (issue 6). */
+export const accountManagementSchema = {
+  ...serviceSchema,
+  KAM_EXPORT_APPROVAL_THRESHOLD: exportApprovalThreshold,
+};
 export type AccountManagementConfig = ReturnType<typeof loadAccountManagementConfig>;
 
 export function loadAccountManagementConfig() {

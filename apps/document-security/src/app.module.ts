@@ -9,6 +9,7 @@ import { SystemHandler } from './system/system.handler';
 import { ExportAccessLogListener } from './access-log/export-access-log.listener';
 import { AccessLogWriter } from './access-log/access-log.writer';
 import { AccessLogService } from './access-log/access-log.service';
+import { AccessLogHandler } from './access-log/access-log.handler';
 import { KEY_RING, KeyRing } from './keys/key-ring';
 import { DocumentAccess } from './documents/document-access';
 import { DOCUMENT_MAX_BYTES, DocumentsService } from './documents/documents.service';
@@ -17,6 +18,11 @@ import { DocumentsHandler } from './documents/documents.handler';
 import { DocumentJobs } from './documents/document-jobs';
 import { DocumentSchedulesService } from './documents/document-schedules.service';
 import { TransferBucket } from './documents/transfer-bucket';
+import { EXPORT_APPROVAL_THRESHOLD, ExportRequestsService } from './export-requests/export-requests.service';
+import { ExportRequestsHandler } from './export-requests/export-requests.handler';
+import { PoliciesService } from './policies/policies.service';
+import { PoliciesHandler } from './policies/policies.handler';
+import { MemberDepartedListener } from './departure/member-departed.listener';
 
 export function appModule(config: DocumentSecurityConfig) {
   @Module({
@@ -43,6 +49,7 @@ export function appModule(config: DocumentSecurityConfig) {
       ExportAccessLogListener,
       AccessLogWriter,
       AccessLogService,
+      AccessLogHandler,
       { provide: KEY_RING, useValue: KeyRing.fromEnv(config.KAM_DOCUMENT_MASTER_KEYS) },
       { provide: DOCUMENT_MAX_BYTES, useValue: config.KAM_DOCUMENT_MAX_BYTES },
       { provide: PERIODIC_JOBS, useValue: config.KAM_PERIODIC_JOBS },
@@ -53,6 +60,12 @@ export function appModule(config: DocumentSecurityConfig) {
       DocumentsHandler,
       DocumentJobs,
       DocumentSchedulesService,
+      { provide: EXPORT_APPROVAL_THRESHOLD, useValue: config.KAM_EXPORT_APPROVAL_THRESHOLD },
+      ExportRequestsService,
+      ExportRequestsHandler,
+      PoliciesService,
+      PoliciesHandler,
+      MemberDepartedListener,
     ],
   })
   class DocumentSecurityModule {}

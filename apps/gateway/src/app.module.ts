@@ -25,7 +25,9 @@ import { OrganisationController } from './organisation/organisation.controller';
 import { HealthController } from './health/health.controller';
 import { DevTokenController } from './dev-auth/dev-token.controller';
 import { TabsController } from './tabs/tabs.controller';
+import { TabAssets } from './tabs/tab-assets';
 import { DocumentsController } from './documents/documents.controller';
+import { DocumentControlsController } from './documents/document-controls.controller';
 import { CyclesController } from './performance/cycles.controller';
 import { ScorecardsController } from './performance/scorecards.controller';
 import { TargetsController } from './performance/targets.controller';
@@ -85,6 +87,7 @@ export class GatewayModule {
         ApiKeysController,
         TabsController,
         DocumentsController,
+        DocumentControlsController,
         CyclesController,
         ScorecardsController,
         TargetsController,
@@ -104,6 +107,7 @@ export class GatewayModule {
         TokenService,
         ApiKeysService,
         Authenticator,
+        TabAssets,
         DocumentUpload,
         GatewayTransferBucket,
         CrmRedis,

@@ -1,14 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import { KamError } from '@app/contracts';
-import { createLogger, PinoNestLogger, requestLogger } from '@app/observability';
+import { createLogger, httpMetrics, PinoNestLogger, requestLogger, sendMetrics } from '@app/observability';
 import { GatewayModule } from './app.module';
 import { APP_NAME, GatewayConfig } from './config';
 import { Authenticator } from './auth/authenticator.service';
 import { jobConsole, JOB_CONSOLE_PATH } from './admin/job-console';
 import { localeOf } from './problem/locale';
+import { ASYNCAPI_PATH, asyncApiYaml, buildOpenApiDocument } from './docs/api-docs';
 import { sendProblem, toProblem } from './problem/problem';
 import { toKamError } from './problem/problem.filter';
 import type { RawBodyRequest } from './crm/twenty-webhook.controller';
@@ -33,6 +34,21 @@ export async function createApp(config: GatewayConfig): Promise<NestExpressAppli
 
   // The request logger comes first, so every request (job console and refused bodies too) is logged with its id.
   app.use(requestLogger(logger));
+  // Request durations by route template (not by URL); GET /metrics in the Prometheus text format.
+  app.use(
+    httpMetrics((req) => {
+      const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
+      if (path === '/metrics') return '/metrics';
+      if (path.startsWith(JOB_CONSOLE_PATH)) return `${JOB_CONSOLE_PATH}/*`;
+      if (path.startsWith('/api/docs')) return '/api/docs/*';
+      if (path === ASYNCAPI_PATH) return ASYNCAPI_PATH;
+      return undefined;
+    }),
+  );
+  app.use('/metrics', (req: Request, res: Response, next: NextFunction) => {
+    if (req.path !== '/' || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    sendMetrics(res).catch(next);
+  });
 
   const problem = (req: Request, res: Response, e: unknown) =>
     sendProblem(
@@ -75,20 +91,18 @@ export async function createApp(config: GatewayConfig): Promise<NestExpressAppli
   });
 
   const console = jobConsole(config.KAM_REDIS_URL, app.get(Authenticator));
-  app.use(JOB_CONSOLE_PATH, console.guard, console.router);
+  // The summary page (issue 7) comes before bull-board, whose router would answer every path under it.
+  app.use(JOB_CONSOLE_PATH, console.guard, console.summary, console.router, console.errors);
 
-  const doc = new DocumentBuilder()
-    .setTitle('KAM — key-account management')
-    .setDescription(
-      'REST API of the key-account module. Errors are RFC 9457 problem+json with a stable `code`; ' +
-        'messages follow Accept-Language (zh-CN or en). Lists use cursor pagination; updates need If-Match.',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',
+  });
+  // The AsyncAPI document of every NATS subject and event, generated from libs/contracts by `npm run docs`.
+  const asyncApi = asyncApiYaml();
+  app.use(ASYNCAPI_PATH, (req: Request, res: Response, next: NextFunction) => {
+    if (req.path !== '/' || req.method !== 'GET') return next();
+    if (asyncApi === undefined) return problem(req, res, new KamError('not_found'));
+    res.type('application/yaml').send(asyncApi);
   });
 
   await app.init();

@@ -4,4 +4,7 @@ import { APP_NAME, loadPerformanceConfig } from './config';
 import { appModule } from './app.module';
 
 const config = loadPerformanceConfig();
-void bootstrapService(APP_NAME, appModule(config), config.KAM_LOG_LEVEL);
+void bootstrapService(APP_NAME, appModule(config), config.KAM_LOG_LEVEL, {
+  metricsPort: config.KAM_METRICS_PORT,
+  metricsHost: config.KAM_METRICS_HOST,
+});

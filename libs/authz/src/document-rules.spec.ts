@@ -55,3 +55,22 @@ describe('who reads a document, by classification (DESIGN §4)', () => {
     expect(ability(['deputy_director']).can('update', doc('secret'))).toBe(false);
   });
 });
+
+describe('who approves bulk exports, publishes policies and acknowledges them (issue 6)', () => {
+  it.each<[Role, boolean, boolean, boolean]>([
+    ['director', true, true, true],
+    ['deputy_director', false, false, true],
+    ['executive', false, false, true],
+    ['account_manager', false, false, true],
+    ['clerk', false, false, true],
+    ['security_officer', false, false, false],
+    ['admin', false, false, false],
+  ])('%s: approves exports %s, publishes policies %s, acknowledges %s', (role, approve, publish, ack) => {
+    const a = ability([role]);
+    expect([
+      a.can('approve', 'Document'),
+      a.can('publish', 'Document'),
+      a.can('acknowledge', 'Document'),
+    ]).toEqual([approve, publish, ack]);
+  });
+});

@@ -64,5 +64,12 @@ export function defineDocumentAbilityFor(ctx: DocumentActorContext): KamAbility 
     if (roles.includes('director')) can('update', 'Document', { classification: 'secret' });
   }
   if (has(STAFF)) can('update', 'Document', { ownerId: me, classification: { $ne: 'secret' } });
+  // Export controls and policies (issue 6): the director approves bulk exports and publishes policies (制度) that
+  // every member must acknowledge; every staff member acknowledges.
+  if (roles.includes('director')) {
+    can('approve', 'Document');
+    can('publish', 'Document');
+  }
+  if (has(STAFF)) can('acknowledge', 'Document');
   return build();
 }

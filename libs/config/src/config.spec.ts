@@ -132,6 +132,8 @@ describe('start-up configuration', () => {
       KAM_DB_POOL_SIZE: 10,
       KAM_OUTBOX_POLL_MS: 500,
       KAM_PERIODIC_JOBS: true,
+      KAM_METRICS_PORT: undefined,
+      KAM_METRICS_HOST: '127.0.0.1',
     });
   });
 

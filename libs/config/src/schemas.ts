@@ -31,6 +31,14 @@ export const serviceSchema = {
     min: 10,
     max: 60000,
   }),
+  KAM_METRICS_PORT: {
+    description: 'Port of the Prometheus listener (GET /metrics); unset: no listener',
+    parse: (raw: string | undefined, name: string): number | undefined =>
+      raw === undefined || raw.trim() === ''
+        ? undefined
+        : env.int('', { min: 1, max: 65535 }).parse(raw, name),
+  },
+  KAM_METRICS_HOST: env.string('Interface the metrics listener binds to', { default: '127.0.0.1' }),
 };
 
 /** Upload size limit of documents (issue 6), read by the gateway (multipart) and document-security. */
@@ -39,6 +47,15 @@ const documentMaxBytes = env.int('Largest document upload, in bytes (default 25 
   min: 1,
   max: 1024 * 1024 * 1024,
 });
+
+/**
+ * Export controls (issue 6): an export of more items than this (documents in one zip, rows of the account CSV)
+ * needs an export request approved by the director. Read by document-security and account-management.
+ */
+export const exportApprovalThreshold = env.int(
+  "Exports of more items than this (documents, account rows) need the director's approval first",
+  { default: 100, min: 0, max: 1_000_000 },
+);
 
 const masterKeysText = env.string(
   'Master keys of document encryption: comma-separated keyId:base64key (32 bytes each); the first is current',
@@ -73,6 +90,7 @@ export function parseMasterKeys(
 export const documentSecuritySchema = {
   ...serviceSchema,
   KAM_DOCUMENT_MAX_BYTES: documentMaxBytes,
+  KAM_EXPORT_APPROVAL_THRESHOLD: exportApprovalThreshold,
   KAM_DOCUMENT_MASTER_KEYS: {
     description: masterKeysText.description,
     parse: (raw: string | undefined, name: string): string => {
@@ -131,4 +149,34 @@ export const gatewaySchema = {
     min: 100,
     max: 3600000,
   }),
+  // Embedded tabs (issue 7): the CRM origins allowed to frame them (CSP frame-ancestors) and post them a token.
+  KAM_CRM_ORIGINS: {
+    description:
+      'Comma-separated origins of the CRM that may embed the tabs (CSP frame-ancestors), e.g. ' +
+      '`https://crm.example.com,http://localhost:3001`; empty: the tabs open only stand-alone',
+    parse: (raw: string | undefined, name: string): string[] => parseOrigins(raw, name),
+  },
 };
+
+/** `https://crm.example.com,http://localhost:3001` → the origins, each a scheme, host and optional port. */
+export function parseOrigins(raw: string | undefined, name = 'KAM_CRM_ORIGINS'): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const out: string[] = [];
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    let u: URL | undefined;
+    try {
+      u = new URL(part);
+    } catch {
+      u = undefined;
+    }
+    if (!u || !['http:', 'https:'].includes(u.protocol) || u.origin !== part.replace(/\/$/, ''))
+      throw new ConfigError([
+        `${name}: "${part}" is not an origin (scheme://host[:port], no path), e.g. https://crm.example.com`,
+      ]);
+    if (!out.includes(u.origin)) out.push(u.origin);
+  }
+  return out;
+}

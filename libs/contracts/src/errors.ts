@@ -97,6 +97,37 @@ export const ERROR_CODES = {
     en: 'The master key {keyId} that protects this document is not configured',
     zh: '保护该文档的主密钥 {keyId} 未配置',
   },
+  export_approval_required: {
+    status: 403,
+    en: 'An export of {count} items (over {threshold}, or with a secret document) needs an export request approved by the director',
+    zh: '导出 {count} 条(超过 {threshold} 条,或含绝密文档)须先提交导出申请并经总监批准',
+  },
+  export_request_not_found: { status: 404, en: 'Export request not found', zh: '未找到该导出申请' },
+  export_request_not_usable: {
+    status: 409,
+    en: 'This export request cannot be used: {reason}',
+    zh: '该导出申请不可使用:{reason}',
+  },
+  export_request_decided: {
+    status: 409,
+    en: 'This export request is already {status}',
+    zh: '该导出申请已处理(状态:{status})',
+  },
+  document_not_policy: {
+    status: 409,
+    en: 'Only a document of kind policy is published for acknowledgement',
+    zh: '只有制度类文档可以发布并要求确认',
+  },
+  policy_classification_too_high: {
+    status: 409,
+    en: 'A policy every member must acknowledge has to be public or internal, not {classification}',
+    zh: '须全员确认的制度只能是公开或内部级别,不能是 {classification}',
+  },
+  policy_not_published: {
+    status: 409,
+    en: 'This policy has no published version to acknowledge',
+    zh: '该制度尚无已发布的版本可确认',
+  },
   route_not_found: { status: 404, en: 'No such endpoint', zh: '接口不存在' },
   cycle_not_found: { status: 404, en: 'No evaluation cycle for {month}', zh: '{month} 没有考核周期' },
   scorecard_not_found: { status: 404, en: 'Scorecard not found', zh: '未找到该考核表' },

@@ -20,6 +20,8 @@ export * from './accounts/crm.dto';
 export * from './organisation.dto';
 export * from './performance-inputs.dto';
 export * from './documents/document.dto';
+export * from './documents/access-log.dto';
+export * from './documents/document-controls.dto';
 export * from './performance/cycle.dto';
 export * from './performance/targets.dto';
 export * from './performance/templates.dto';

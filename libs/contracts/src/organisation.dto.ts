@@ -42,9 +42,12 @@ export class UpsertMemberDto {
   @ArrayMaxSize(5)
   @IsIn(ROLES, { each: true })
   roles: Role[];
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID() teamId?:
-    string | null;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsUUID()
+  teamId?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUUID()
@@ -67,12 +70,12 @@ export class CreateTeamDto {
 
 export class UpdateTeamDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUUID()
   leaderId?: string | null;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUUID()
@@ -84,7 +87,10 @@ export class DepartureDto {
   @ApiProperty({ description: 'Takes over every account, team and report of the leaver not named below' })
   @IsUUID()
   successorId: string;
-  @ApiPropertyOptional({ description: 'accountId → successor member id, for accounts that go elsewhere' })
+  @ApiPropertyOptional({
+    description: 'accountId → successor member id, for accounts that go elsewhere',
+    example: { '3f2a8c1e-5b7d-4e9a-8c6f-1d2e3f4a5b6c': '8b1d2c3e-4f5a-4b6c-9d7e-0f1a2b3c4d5e' },
+  })
   @IsOptional()
   @IsObject()
   successorsByAccount?: Record<string, string>;

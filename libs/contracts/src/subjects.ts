@@ -182,7 +182,20 @@ export const SUBJECTS = {
     accessLogList: 'kam.documents.access-log.list',
     accessLogVerify: 'kam.documents.access-log.verify',
     accessLogInvestigate: 'kam.documents.access-log.investigate',
+    accessLogAppend: 'kam.documents.access-log.append',
     keysRotate: 'kam.documents.keys.rotate',
+    // Export controls, policy documents (issue 6, points 5-6).
+    exportRequestCreate: 'kam.documents.export-request.create',
+    exportRequestList: 'kam.documents.export-request.list',
+    exportRequestGet: 'kam.documents.export-request.get',
+    exportRequestDecide: 'kam.documents.export-request.decide',
+    /** account-management, with the caller's actor: uses up an approved request for an account CSV export. */
+    exportRequestRedeem: 'kam.documents.export-request.redeem',
+    documentExport: 'kam.documents.document.export',
+    policyPublish: 'kam.documents.policy.publish',
+    policyAcknowledge: 'kam.documents.policy.acknowledge',
+    policyAcknowledgements: 'kam.documents.policy.acknowledgements',
+    runPolicyReminders: 'kam.documents.job.policy-reminders',
   },
 } as const;
 
@@ -230,6 +243,7 @@ export const EVENTS = {
   scorecardChanged: 'kam.events.performance.scorecard.changed',
   scorecardRatingDue: 'kam.events.performance.scorecard.rating-due',
   eliminationWarningRaised: 'kam.events.performance.warning.raised',
+  policyAcknowledgementDue: 'kam.events.documents.policy.acknowledgement-due',
 } as const;
 
 export interface PingReply {

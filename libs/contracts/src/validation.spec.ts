@@ -194,3 +194,31 @@ describe('summarising field errors', () => {
     expect(e.errors).toHaveLength(3);
   });
 });
+
+describe('refusing hostile shapes before class-transformer sees them', () => {
+  const nested = (depth: number): unknown => (depth === 0 ? 1 : { a: nested(depth - 1) });
+  it.each([
+    ['__proto__ at the top', '{"__proto__":{"polluted":true}}', '__proto__'],
+    [
+      'constructor.prototype inside a field',
+      '{"annualPurchase":{"constructor":{"prototype":{"x":1}}}}',
+      'annualPurchase.constructor',
+    ],
+    ['prototype inside an array item', '{"assistantIds":[{"prototype":1}]}', 'assistantIds.0.prototype'],
+  ])('%s is a 400 naming the field', (_what, json, field) => {
+    const e = rejection(CreateAccountDto, JSON.parse(json));
+    expect(e.code).toBe('validation_failed');
+    expect(fieldsOf(e)).toEqual([field]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a body nested deeper than 32 levels is a 400', () => {
+    const e = rejection(UpdateAccountDto, { region: nested(40) });
+    expect(e.code).toBe('validation_failed');
+    expect(e.errors?.[0].message).toMatch(/deeper than 32/);
+  });
+
+  it('ordinary bodies pass the check untouched', () => {
+    expect(() => parseDto(CreateAccountDto, VALID_BODY)).not.toThrow();
+  });
+});

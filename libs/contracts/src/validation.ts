@@ -20,6 +20,25 @@ export function validationError(errors: FieldError[]): KamError {
   return new KamError('validation_failed', { fields }, errors);
 }
 
+/** Keys that reach Object.prototype or a class through class-transformer (a 500 before, not a 400). */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** No DTO nests deeper than this; a deeper body is junk (and a recursion hazard further in). */
+const MAX_DEPTH = 32;
+
+/** The first forbidden key or over-deep path in a parsed JSON value, as a field path; undefined when clean. */
+export function hostileShape(value: unknown, path = '', depth = 0): FieldError | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_DEPTH)
+    return { field: path || '(body)', message: `must not nest deeper than ${MAX_DEPTH} levels` };
+  for (const key of Object.keys(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key)) return { field, message: `property ${key} is not allowed` };
+    const inner = hostileShape((value as Record<string, unknown>)[key], field, depth + 1);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 /**
  * Turns a plain object into a validated DTO. Unknown properties are rejected, not ignored.
  * Used by the gateway's pipe and again by every service handler: services never trust the edge.
@@ -28,6 +47,8 @@ export function parseDto<T extends object>(cls: Ctor<T>, plain: unknown): T {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw validationError([{ field: '(body)', message: 'must be a JSON object' }]);
   }
+  const hostile = hostileShape(plain);
+  if (hostile) throw validationError([hostile]);
   const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
   const errors = validateSync(instance, {
     whitelist: true,

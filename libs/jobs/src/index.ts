@@ -1,3 +1,5 @@
 export * from './queues';
 export * from './schedule';
+export * from './queue-reachable';
 export * from './jobs.module';
+export * from './job-metrics';

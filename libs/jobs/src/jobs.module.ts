@@ -1,5 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { BullModule } from '@nestjs/bullmq';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { JobMetrics } from './job-metrics';
 import { QUEUE_PREFIX, QueueName } from './queues';
 import { DEFAULT_JOB_OPTIONS } from './schedule';
 
@@ -38,6 +41,16 @@ export class JobsModule {
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
         }),
         BullModule.registerQueue(...queues.map((name) => ({ name }))),
+        DiscoveryModule,
+      ],
+      providers: [
+        {
+          // Job durations, failures and queue depths for /metrics.
+          provide: JobMetrics,
+          inject: [DiscoveryService, ...queues.map((name) => getQueueToken(name))],
+          useFactory: (discovery: DiscoveryService, ...registered: Queue[]) =>
+            new JobMetrics(discovery, registered),
+        },
       ],
       exports: [BullModule],
     };

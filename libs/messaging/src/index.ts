@@ -4,6 +4,7 @@ export * from './events';
 export * from './nats-connection';
 export * from './rpc-client';
 export * from './rpc-server';
+export * from './unavailable';
 export * from './rpc-handler.decorator';
 export * from './outbox';
 export * from './outbox-relay';

@@ -1,9 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode as NatsErrorCode, NatsError } from 'nats';
 import { Actor, Envelope, KamError, Reply, SERVICES, serviceOfSubject } from '@app/contracts';
+import { metrics } from '@app/observability';
 import { NatsConnectionService } from './nats-connection';
 import { MESSAGING_OPTIONS, MessagingOptions } from './tokens';
 import { decode, encode } from './codec';
+
+/** Seconds a NATS request took at the caller, by subject and outcome (ok, error, unavailable, failed). */
+export const rpcClientDuration = metrics.histogram(
+  'kam_nats_client_request_duration_seconds',
+  'Duration of NATS requests as the caller sees them, by subject and outcome',
+  ['subject', 'outcome'],
+);
 
 /**
  * Request-reply over NATS. Every call has a timeout; "no responders", a timeout or a lost connection
@@ -22,6 +30,28 @@ export class RpcClient {
     data: unknown,
     opts: { timeoutMs?: number } = {},
   ): Promise<T> {
+    const done = rpcClientDuration.startTimer();
+    let outcome = 'failed';
+    try {
+      const reply = await this.send<T>(subject, actor, data, opts);
+      outcome = reply.ok ? 'ok' : 'error';
+      if (reply.ok) return reply.data;
+      throw KamError.fromRemote(reply.error);
+    } catch (e) {
+      if (e instanceof KamError && e.code === 'service_unavailable') outcome = 'unavailable';
+      throw e;
+    } finally {
+      // Subjects are the fixed set in SUBJECTS: a bounded label.
+      done({ subject, outcome });
+    }
+  }
+
+  private async send<T>(
+    subject: string,
+    actor: Actor,
+    data: unknown,
+    opts: { timeoutMs?: number },
+  ): Promise<Reply<T>> {
     const service = serviceOfSubject(subject);
     const serviceName = service ? SERVICES[service].name : subject;
     const nc = this.nats.current ?? (await this.nats.connection());
@@ -48,8 +78,6 @@ export class RpcClient {
       if (code === NatsErrorCode.MaxPayloadExceeded) throw new KamError('payload_too_large');
       throw e;
     }
-    const reply = decode<Reply<T>>(raw.data);
-    if (reply.ok) return reply.data;
-    throw KamError.fromRemote(reply.error);
+    return decode<Reply<T>>(raw.data);
   }
 }

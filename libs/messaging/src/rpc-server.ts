@@ -8,10 +8,12 @@ import {
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Msg, Subscription } from 'nats';
 import { Actor, Envelope, isRole, KamError, Reply } from '@app/contracts';
+import { metrics } from '@app/observability';
 import { NatsConnectionService } from './nats-connection';
 import { MESSAGING_OPTIONS, MessagingOptions } from './tokens';
 import { decode, encode } from './codec';
 import { RPC_HANDLER } from './rpc-handler.decorator';
+import { isDependencyUnavailable } from './unavailable';
 
 type Handler = (data: unknown, actor: Actor) => unknown;
 
@@ -31,6 +33,16 @@ function isActor(a: unknown): a is Actor {
     x.roles.every(isRole)
   );
 }
+
+/**
+ * Seconds a handler took, by subject and outcome (ok, error for a KamError reply, unavailable when PostgreSQL or
+ * Redis is away, internal_error).
+ */
+export const rpcServerDuration = metrics.histogram(
+  'kam_nats_handler_duration_seconds',
+  'Duration of NATS request handlers in the service, by subject and outcome',
+  ['subject', 'outcome'],
+);
 
 /**
  * Finds every @RpcHandler method and subscribes it in the service's queue group, so replicas share the load
@@ -90,6 +102,8 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
   private async handle(subject: string, handler: Handler, msg: Msg): Promise<void> {
     let reply: Reply;
     let requestId: string | undefined;
+    const done = rpcServerDuration.startTimer();
+    let outcome = 'ok';
     try {
       const env = decode<Envelope>(msg.data);
       if (!isActor(env?.actor)) throw new KamError('unauthenticated');
@@ -97,12 +111,23 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
       reply = { ok: true, data: (await handler(env.data, env.actor)) ?? null };
     } catch (e) {
       if (e instanceof KamError) {
+        outcome = 'error';
         reply = { ok: false, error: e.toRemote() };
+      } else if (isDependencyUnavailable(e)) {
+        // PostgreSQL (or Redis) away for now: 503 at the gateway, never a 500.
+        outcome = 'unavailable';
+        this.logger.warn({ msg: `handler for ${subject}: dependency unavailable`, requestId, err: e });
+        reply = {
+          ok: false,
+          error: new KamError('service_unavailable', { service: this.options.serviceName }).toRemote(),
+        };
       } else {
+        outcome = 'internal_error';
         this.logger.error({ msg: `handler for ${subject} failed`, requestId, err: e });
         reply = { ok: false, error: new KamError('internal_error').toRemote() };
       }
     }
+    done({ subject, outcome });
     if (msg.reply) msg.respond(encode(reply));
   }
 }

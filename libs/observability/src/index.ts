@@ -1,3 +1,4 @@
 export * from './logging';
 export * from './health';
 export * from './bootstrap';
+export * from './metrics';

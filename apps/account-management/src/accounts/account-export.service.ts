@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -12,9 +12,11 @@ import {
   ExportDoneReply,
   ExportPage,
   KamError,
+  RedeemExportReply,
+  SUBJECTS,
 } from '@app/contracts';
 import { KamAbility } from '@app/authz';
-import { addToOutbox, OutboxRelay } from '@app/messaging';
+import { addToOutbox, OutboxRelay, RpcClient } from '@app/messaging';
 import { decodeCursor, encodeCursor } from '@app/persistence';
 import { ActorContextService } from '../organisation/actor-context.service';
 import { WorkspaceSettingsService } from '../workspace/workspace-settings.service';
@@ -22,6 +24,9 @@ import { WorkspaceSettings } from '../domain/settings';
 import { ACCOUNT_COLUMNS, AccountRow } from './account.sql';
 import { AccountRepository } from './account.repository';
 import { accountFilter, SORTS } from './accounts.service';
+
+/** Exports of more rows need an export request approved by the director (KAM_EXPORT_APPROVAL_THRESHOLD). */
+export const EXPORT_APPROVAL_THRESHOLD = Symbol('EXPORT_APPROVAL_THRESHOLD');
 
 /** NATS takes 1 MB per message: a page stops early when its rows grow past this (the rest follow). */
 const PAGE_BYTES = 768 * 1024;
@@ -84,6 +89,8 @@ export class AccountExportService {
     private readonly settings: WorkspaceSettingsService,
     private readonly repo: AccountRepository,
     private readonly relay: OutboxRelay,
+    private readonly rpc: RpcClient,
+    @Inject(EXPORT_APPROVAL_THRESHOLD) private readonly approvalThreshold: number,
   ) {}
 
   async page(
@@ -94,6 +101,7 @@ export class AccountExportService {
     const { ability } = await this.actors.resolve(actor);
     const settings = await this.settings.cached(actor.workspaceId);
     if (continuation) return this.read(this.ds.manager, ability, actor, query, settings, continuation);
+    await this.requireApproval(ability, actor, query);
     const exportId = randomUUID();
     const page = await this.ds.transaction(async (m) => {
       // Refused (403) before anything is recorded or returned when the caller may export nothing.
@@ -114,6 +122,33 @@ export class AccountExportService {
     });
     this.relay.kick();
     return page;
+  }
+
+  /**
+   * Export controls (issue 6, ADR 0013): more rows than the threshold need an export request with these filters,
+   * approved by the director. document-security keeps the requests and the access log: it uses the approval up
+   * (once, by its requester, within its window) or refuses and logs the attempt. Within the threshold nothing is
+   * asked, and nothing changes for the export.
+   */
+  private async requireApproval(
+    ability: KamAbility,
+    actor: Actor,
+    query: ExportAccountsQuery,
+  ): Promise<void> {
+    const { where, values } = accountFilter(ability, actor.workspaceId, query, 'export');
+    const rows: { n: number }[] = await this.ds.query(
+      `SELECT count(*)::int AS n FROM accounts a WHERE ${where.join(' AND ')}`,
+      values,
+    );
+    const count = rows[0]?.n ?? 0;
+    if (count <= this.approvalThreshold) return;
+    const { exportRequestId, ...filters } = query;
+    await this.rpc.request<RedeemExportReply>(SUBJECTS.documents.exportRequestRedeem, actor, {
+      ...(exportRequestId ? { id: exportRequestId } : {}),
+      kind: 'accounts',
+      accountFilters: JSON.parse(JSON.stringify(filters)) as Record<string, unknown>,
+      rowCount: count,
+    });
   }
 
   /** The export finished (or stopped): its row count goes to the access log. */

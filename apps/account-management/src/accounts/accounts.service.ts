@@ -56,6 +56,7 @@ export function accountFilter(
   };
   if (query.tier) add((p) => `a.tier = ${p}`, query.tier);
   if (query.ownerId) add((p) => `a.owner_id = ${p}`, query.ownerId);
+  if (query.crmCompanyId) add((p) => `a.crm_company_id = ${p}`, query.crmCompanyId);
   if (query.status) add((p) => `a.status = ${p}`, query.status);
   if (query.industry) add((p) => `a.industry = ${p}`, query.industry);
   if (query.region) add((p) => `a.region = ${p}`, query.region);

@@ -16,7 +16,7 @@ import {
   SUBJECTS,
 } from '@app/contracts';
 import { hasCapability } from '@app/authz';
-import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName } from '@app/jobs';
+import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName, queueReachable } from '@app/jobs';
 import { RpcHandler } from '@app/messaging';
 import { ComplaintsService } from './complaints.service';
 import { ComplaintMetricsService } from './complaint-metrics.service';
@@ -74,6 +74,8 @@ export class ComplaintsHandler implements OnModuleDestroy {
   async runSweep(data: unknown, actor: Actor): Promise<{ marked: number; asOf: string }> {
     const r = parseDto(RunComplaintSweepRequest, data);
     if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
+    // Redis away: 503 at once, not a wait in the client's offline queue until it returns.
+    if (!(await queueReachable(this.queue))) throw new KamError('service_unavailable', { service: 'redis' });
     // Listening before enqueueing, so a fast job's completion is not missed.
     const events = await this.queueEvents();
     const job = await this.queue.add(

@@ -3,7 +3,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import { Actor, KamError, RevisitSweepResult, RunRevisitSweepDto } from '@app/contracts';
 import { hasCapability } from '@app/authz';
-import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName } from '@app/jobs';
+import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName, queueReachable } from '@app/jobs';
 import { CreateDueRevisitsJob, CreateDueRevisitsJobData } from '../jobs/create-due-revisits.job';
 
 /** How long the admin endpoint waits for the sweep it enqueued. */
@@ -23,6 +23,8 @@ export class RevisitSweepRunner implements OnModuleDestroy {
     if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
     // An admin runs the jobs of their own workspace only.
     if (dto.workspaceId && dto.workspaceId !== actor.workspaceId) throw new KamError('forbidden');
+    // Redis away: 503 at once, not a wait in the client's offline queue until it returns.
+    if (!(await queueReachable(this.queue))) throw new KamError('service_unavailable', { service: 'redis' });
     const events = await this.queueEvents();
     const data: CreateDueRevisitsJobData = { workspaceId: actor.workspaceId, asOf: dto.asOf };
     // The request id names the job: a retried request waits for the same run instead of adding another.

@@ -15,7 +15,7 @@ import {
   SurveyAggregatesRequest,
 } from '@app/contracts';
 import { hasCapability } from '@app/authz';
-import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName } from '@app/jobs';
+import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName, queueReachable } from '@app/jobs';
 import { RpcHandler } from '@app/messaging';
 import { SurveysService } from './surveys.service';
 import {
@@ -69,6 +69,8 @@ export class SurveysHandler implements OnModuleDestroy {
   async runSchedule(data: unknown, actor: Actor): Promise<ScheduleSatisfactionSurveysResult> {
     const r = parseDto(RunSurveyScheduleRequest, data);
     if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
+    // Redis away: 503 at once, not a wait in the client's offline queue until it returns.
+    if (!(await queueReachable(this.queue))) throw new KamError('service_unavailable', { service: 'redis' });
     const events = await this.queueEvents();
     const job = await this.queue.add(
       ScheduleSatisfactionSurveysJob.name,

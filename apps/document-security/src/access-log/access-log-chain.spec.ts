@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { canonicalJson, checkChain, entryHash, GENESIS_HASH, StoredEntry } from './access-log-chain';
 
 function chain(n: number): StoredEntry[] {
@@ -27,6 +28,37 @@ describe('the access log is a hash chain: an entry edited behind the service is 
     expect(canonicalJson({ b: 1, a: { d: [1, 'x'], c: null } })).toBe(
       canonicalJson({ a: { c: null, d: [1, 'x'] }, b: 1 }),
     );
+  });
+
+  it.each([
+    ['a view', { documentId: 'd1', details: { classification: 'secret', requestId: 'r1' } }],
+    ['no document', { documentId: null, details: {} }],
+    ['nested details', { documentId: null, details: { filters: { tier: ['gold', 1], q: '华为' }, n: 1.5 } }],
+    ['a key left undefined', { documentId: 'd2', details: { a: undefined, b: false } }],
+  ])('hashes %s as SHA-256 over the canonical JSON of its fields and the previous hash', (_, part) => {
+    const e = {
+      id: '00000000-0000-4000-8000-000000000001',
+      workspaceId: 'ws',
+      seq: 7,
+      memberId: 'm1',
+      action: 'view',
+      subject: 'document',
+      at: '2026-11-01T00:00:01.000Z',
+      ...part,
+    };
+    const canonical = canonicalJson([
+      e.id,
+      e.workspaceId,
+      e.seq,
+      e.memberId,
+      e.action,
+      e.subject,
+      e.documentId,
+      e.details,
+      e.at,
+      GENESIS_HASH,
+    ]);
+    expect(entryHash(e, GENESIS_HASH)).toBe(createHash('sha256').update(canonical, 'utf8').digest('hex'));
   });
 
   it('an untouched chain verifies', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as sha256Hex } from 'node:crypto';
 
 /**
  * The hash chain of the access log (issue 6), per workspace: each entry carries the hash of the one before it, and
@@ -23,29 +23,32 @@ export interface ChainFields {
 /** JSON with object keys sorted at every level, so the same value always serialises the same. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
   const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-    .join(',')}}`;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (const k of keys) {
+    if (obj[k] === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(obj[k])}`;
+  }
+  return `${out}}`;
 }
 
+/**
+ * SHA-256 (hex) over the canonical JSON of `[id, workspaceId, seq, memberId, action, subject, documentId, details,
+ * at, prevHash]`. Verifying a chain hashes every entry, so this is written for speed (one-shot hash); the output is
+ * exactly `canonicalJson` of that array (the spec checks both).
+ */
 export function entryHash(e: ChainFields, prevHash: string): string {
-  const canonical = canonicalJson([
-    e.id,
-    e.workspaceId,
-    e.seq,
-    e.memberId,
-    e.action,
-    e.subject,
-    e.documentId,
-    e.details,
-    e.at,
-    prevHash,
-  ]);
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  const canonical =
+    `[${JSON.stringify(e.id)},${JSON.stringify(e.workspaceId)},${canonicalJson(e.seq)},` +
+    `${canonicalJson(e.memberId)},${canonicalJson(e.action)},${canonicalJson(e.subject)},` +
+    `${canonicalJson(e.documentId)},${canonicalJson(e.details)},${canonicalJson(e.at)},${JSON.stringify(prevHash)}]`;
+  return sha256Hex('sha256', canonical, 'hex');
 }
 
 export interface StoredEntry extends ChainFields {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   AccessLogEntryView,
@@ -13,11 +14,12 @@ import {
   validationError,
 } from '@app/contracts';
 import { decodeCursor, encodeCursor } from '@app/persistence';
-import { checkChain, GENESIS_HASH, StoredEntry } from './access-log-chain';
+import { ChainCursor, checkChain, GENESIS_HASH, StoredEntry } from './access-log-chain';
 
 /** Who reads the access log and runs investigations (DESIGN §4). */
 const AUDITORS: Role[] = ['security_officer', 'director'];
-const BATCH = 5000;
+/** Entries per range read by the verification (two ranges in flight). */
+const VERIFY_BATCH = 10_000;
 
 interface EntryRow {
   id: string;
@@ -35,6 +37,40 @@ interface EntryRow {
 
 const ENTRY_COLUMNS = `id, workspace_id, seq, member_id, action, subject, document_id, details, at, prev_hash, hash`;
 
+/** What the verification reads: the time already as the ISO 8601 text the hash was computed over. */
+const VERIFY_COLUMNS = `id, seq, member_id, action, subject, document_id, details,
+  to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, prev_hash, hash`;
+
+/** A row of VERIFY_COLUMNS as an array (rowMode 'array': no object per row while a million rows go by). */
+type VerifyRow = [
+  id: string,
+  seq: string,
+  memberId: string,
+  action: string,
+  subject: string,
+  documentId: string | null,
+  details: unknown,
+  at: string,
+  prevHash: string,
+  hash: string,
+];
+
+const fromVerifyRow =
+  (workspaceId: string) =>
+  (r: VerifyRow): StoredEntry => ({
+    id: r[0],
+    workspaceId,
+    seq: Number(r[1]),
+    memberId: r[2],
+    action: r[3],
+    subject: r[4],
+    documentId: r[5],
+    details: r[6],
+    at: r[7],
+    prevHash: r[8],
+    hash: r[9],
+  });
+
 function toView(r: EntryRow): AccessLogEntryView {
   return {
     id: r.id,
@@ -45,22 +81,6 @@ function toView(r: EntryRow): AccessLogEntryView {
     documentId: r.document_id,
     details: r.details,
     at: r.at.toISOString(),
-    hash: r.hash,
-  };
-}
-
-function toStored(r: EntryRow): StoredEntry {
-  return {
-    id: r.id,
-    workspaceId: r.workspace_id,
-    seq: Number(r.seq),
-    memberId: r.member_id,
-    action: r.action,
-    subject: r.subject,
-    documentId: r.document_id,
-    details: r.details,
-    at: r.at.toISOString(),
-    prevHash: r.prev_hash,
     hash: r.hash,
   };
 }
@@ -115,41 +135,109 @@ export class AccessLogService {
     return this.verifyWorkspace(actor.workspaceId);
   }
 
+  /**
+   * The chain up to the head as it is when verification starts (appends made meanwhile are left for the next
+   * run), read in ranges of seq with the next range already requested while one is hashed, so PostgreSQL reads
+   * while Node hashes. The head must end the chain: entries removed from its end are found too.
+   */
   async verifyWorkspace(workspaceId: string): Promise<AccessLogVerification> {
-    let cursor = { seq: 0, hash: GENESIS_HASH };
-    let checked = 0;
-    let lastId: string | null = null;
-    for (;;) {
-      const rows: EntryRow[] = await this.ds.query(
-        `SELECT ${ENTRY_COLUMNS} FROM access_log WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-        [workspaceId, cursor.seq, BATCH],
-      );
-      const r = checkChain(rows.map(toStored), cursor);
-      if (!r.ok)
-        return {
-          ok: false,
-          checked: checked + rows.findIndex((x) => x.id === r.id),
-          firstBroken: { id: r.id, seq: r.seq, reason: r.reason },
-          verifiedAt: new Date().toISOString(),
-        };
-      checked += rows.length;
-      cursor = r.cursor;
-      if (rows.length) lastId = rows[rows.length - 1].id;
-      if (rows.length < BATCH) break;
-    }
     const heads: { seq: string; hash: string }[] = await this.ds.query(
       `SELECT seq, hash FROM access_log_heads WHERE workspace_id = $1`,
       [workspaceId],
     );
-    const head = heads[0] ?? { seq: '0', hash: GENESIS_HASH };
-    if (Number(head.seq) !== cursor.seq || head.hash !== cursor.hash)
+    const head = { seq: Number(heads[0]?.seq ?? 0), hash: heads[0]?.hash ?? GENESIS_HASH };
+    // One connection of its own: while Node hashes a range, the next one is already being read.
+    const runner = this.ds.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const range = async (from: number): Promise<VerifyRow[]> =>
+        (
+          await client.query<VerifyRow>({
+            text: `SELECT ${VERIFY_COLUMNS} FROM access_log
+                   WHERE workspace_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
+            values: [workspaceId, from, Math.min(from + VERIFY_BATCH, head.seq)],
+            rowMode: 'array',
+          })
+        ).rows;
+      return await this.walk(workspaceId, head, range);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async walk(
+    workspaceId: string,
+    head: ChainCursor,
+    range: (from: number) => Promise<VerifyRow[]>,
+  ): Promise<AccessLogVerification> {
+    let cursor = { seq: 0, hash: GENESIS_HASH };
+    let checked = 0;
+    let lastId: string | null = null;
+    const ahead: Promise<VerifyRow[]>[] = [];
+    let next = 0;
+    const request = () => {
+      if (next < head.seq) {
+        const rows = range(next);
+        rows.catch(() => undefined); // awaited in turn below; a failure ahead must not go unhandled meanwhile
+        ahead.push(rows);
+        next += VERIFY_BATCH;
+      }
+    };
+    request();
+    request();
+    while (ahead.length) {
+      const rows = await (ahead.shift() as Promise<VerifyRow[]>);
+      request();
+      const r = checkChain(rows.map(fromVerifyRow(workspaceId)), cursor);
+      if (!r.ok) {
+        await Promise.allSettled(ahead);
+        return {
+          ok: false,
+          checked: checked + rows.findIndex((x) => x[0] === r.id),
+          firstBroken: { id: r.id, seq: r.seq, reason: r.reason },
+          verifiedAt: new Date().toISOString(),
+        };
+      }
+      checked += rows.length;
+      cursor = r.cursor;
+      if (rows.length) lastId = rows[rows.length - 1][0];
+    }
+    // Entries past the head (written behind the service's back: the head moves with every append it makes).
+    const [{ max }]: { max: string | null }[] = await this.ds.query(
+      `SELECT max(seq) AS max FROM access_log WHERE workspace_id = $1`,
+      [workspaceId],
+    );
+    const now: { seq: string }[] = await this.ds.query(
+      `SELECT seq FROM access_log_heads WHERE workspace_id = $1`,
+      [workspaceId],
+    );
+    if (Number(max ?? 0) > Number(now[0]?.seq ?? 0)) {
+      const past: { id: string; seq: string }[] = await this.ds.query(
+        `SELECT id, seq FROM access_log WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT 1`,
+        [workspaceId, Number(now[0]?.seq ?? 0)],
+      );
+      return {
+        ok: false,
+        checked,
+        firstBroken: {
+          id: past[0]?.id ?? '',
+          seq: Number(past[0]?.seq ?? 0),
+          reason: `an entry lies past the head of the chain (${Number(now[0]?.seq ?? 0)}): it was not appended by the service`,
+        },
+        verifiedAt: new Date().toISOString(),
+      };
+    }
+    if (head.seq !== cursor.seq || head.hash !== cursor.hash)
       return {
         ok: false,
         checked,
         firstBroken: {
           id: lastId ?? '',
           seq: cursor.seq,
-          reason: `the chain ends at ${cursor.seq} but its head says ${head.seq}: entries were removed`,
+          reason:
+            head.seq !== cursor.seq
+              ? `the chain ends at ${cursor.seq} but its head says ${head.seq}: entries were removed`
+              : 'the last entry does not match the head of the chain',
         },
         verifiedAt: new Date().toISOString(),
       };

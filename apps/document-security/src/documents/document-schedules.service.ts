@@ -6,6 +6,8 @@ import { AccessLogService } from '../access-log/access-log.service';
 import {
   EXPIRE_GRANTS_CRON,
   EXPIRE_GRANTS_JOB,
+  REMIND_POLICY_ACKNOWLEDGEMENTS_CRON,
+  REMIND_POLICY_ACKNOWLEDGEMENTS_JOB,
   VERIFY_ACCESS_LOG_CRON,
   VERIFY_ACCESS_LOG_JOB,
 } from './document-jobs';
@@ -36,6 +38,12 @@ export class DocumentSchedulesService implements OnApplicationBootstrap {
     const w = { id: workspaceId, timeZone: TIME_ZONE };
     await scheduleForWorkspace(this.queue, VERIFY_ACCESS_LOG_JOB, VERIFY_ACCESS_LOG_CRON, w);
     await scheduleForWorkspace(this.queue, EXPIRE_GRANTS_JOB, EXPIRE_GRANTS_CRON, w);
+    await scheduleForWorkspace(
+      this.queue,
+      REMIND_POLICY_ACKNOWLEDGEMENTS_JOB,
+      REMIND_POLICY_ACKNOWLEDGEMENTS_CRON,
+      w,
+    );
     this.known.add(workspaceId);
   }
 }

@@ -78,14 +78,20 @@ export class DocumentsService {
     return { content, fileName: c.fileName, mimeType: c.mimeType, type: c.type };
   }
 
-  private async denied(actor: Actor, attempted: string, documentId: string | null): Promise<void> {
+  /** A refused attempt goes to the access log, in a transaction of its own. */
+  async denied(
+    actor: Actor,
+    attempted: string,
+    documentId: string | null,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.log.append({
       workspaceId: actor.workspaceId,
       memberId: actor.memberId,
       action: 'denied',
       subject: 'document',
       documentId,
-      details: { attempted, roles: actor.roles, requestId: actor.requestId },
+      details: { attempted, roles: actor.roles, requestId: actor.requestId, ...details },
     });
   }
 
@@ -203,7 +209,7 @@ export class DocumentsService {
    * One document the caller may read. Another workspace's id, or one they may not read, is 404; the latter is
    * logged as a denied attempt.
    */
-  private async load(
+  async load(
     m: EntityManager,
     actor: Actor,
     ability: KamAbility,
@@ -266,7 +272,20 @@ export class DocumentsService {
         documentId: id,
         details: { classification: doc.classification, requestId: actor.requestId },
       });
-    return toDocumentView(doc, versions);
+    const owners: { from_owner: string; to_owner: string; reason: string; at: Date }[] = await this.ds.query(
+      `SELECT from_owner, to_owner, reason, at FROM document_owner_history
+       WHERE document_id = $1 AND workspace_id = $2 ORDER BY at, id`,
+      [id, actor.workspaceId],
+    );
+    return {
+      ...toDocumentView(doc, versions),
+      ownerHistory: owners.map((o) => ({
+        fromOwner: o.from_owner,
+        toOwner: o.to_owner,
+        reason: o.reason,
+        at: o.at.toISOString(),
+      })),
+    };
   }
 
   get(actor: Actor, id: string): Promise<DocumentView> {
@@ -319,7 +338,32 @@ export class DocumentsService {
     const member = await this.member(actor);
     const ability = await this.access.ability(actor, member);
     const doc = await this.load(this.ds.manager, actor, ability, id, 'download');
-    const versionNo = version ?? doc.current_version;
+    const r = await this.render(actor, member, doc, version ?? doc.current_version, 'download', {});
+    const objectName = `down.${randomUUID()}`;
+    await this.bucket.put(objectName, r.content);
+    return {
+      objectName,
+      fileName: r.fileName,
+      mimeType: r.mimeType,
+      sizeBytes: r.content.length,
+      version: r.version,
+      accessLogEntryId: r.entryId,
+    };
+  }
+
+  /**
+   * One version of a document the caller may read, decrypted, checked against its hash, and stamped with the
+   * access-log entry of this download (or export) — the one way document content leaves the service.
+   */
+  async render(
+    actor: Actor,
+    member: MemberContextView | null,
+    doc: DocumentRow,
+    versionNo: number,
+    action: 'download' | 'export',
+    details: Record<string, unknown>,
+  ): Promise<{ content: Buffer; fileName: string; mimeType: string; version: number; entryId: string }> {
+    const id = doc.id;
     const rows: (VersionRow & { ciphertext: Buffer })[] = await this.ds.query(
       `SELECT ${VERSION_COLUMNS}, c.ciphertext FROM document_versions v
        JOIN document_contents c ON c.version_id = v.id
@@ -361,10 +405,15 @@ export class DocumentsService {
     const entryId = await this.log.append({
       workspaceId: actor.workspaceId,
       memberId: actor.memberId,
-      action: 'download',
+      action,
       subject: 'document',
       documentId: id,
-      details: { version: versionNo, classification: doc.classification, requestId: actor.requestId },
+      details: {
+        version: versionNo,
+        classification: doc.classification,
+        requestId: actor.requestId,
+        ...details,
+      },
       at,
     });
     const mark = {
@@ -384,24 +433,15 @@ export class DocumentsService {
         throw new KamError('document_corrupt');
       }
     }
-    const objectName = `down.${randomUUID()}`;
-    await this.bucket.put(objectName, out);
-    return {
-      objectName,
-      fileName: v.file_name,
-      mimeType: v.mime_type,
-      sizeBytes: out.length,
-      version: versionNo,
-      accessLogEntryId: entryId,
-    };
+    return { content: out, fileName: v.file_name, mimeType: v.mime_type, version: versionNo, entryId };
   }
 
-  private async abilityOf(actor: Actor): Promise<KamAbility> {
+  async abilityOf(actor: Actor): Promise<KamAbility> {
     return this.access.ability(actor, await this.member(actor));
   }
 
   /** The caller's member record; a departed member's attempt is denied and logged. */
-  private async member(actor: Actor): Promise<MemberContextView | null> {
+  async member(actor: Actor): Promise<MemberContextView | null> {
     try {
       return await this.access.member(actor);
     } catch (e) {

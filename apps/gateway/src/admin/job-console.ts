@@ -10,6 +10,7 @@ import { Authenticator } from '../auth/authenticator.service';
 import { localeOf } from '../problem/locale';
 import { sendProblem, toProblem } from '../problem/problem';
 import { toKamError } from '../problem/problem.filter';
+import { ConsoleAuth, queueSummaryRouter } from './queue-summary';
 
 export const JOB_CONSOLE_PATH = '/admin/queues';
 const COOKIE = 'kam_console';
@@ -32,7 +33,13 @@ function cookieOf(req: Request, name: string): string | undefined {
 export function jobConsole(
   redisUrl: string,
   authenticator: Authenticator,
-): { guard: (req: Request, res: Response, next: NextFunction) => void; router: Router; queues: Queue[] } {
+): {
+  guard: (req: Request, res: Response, next: NextFunction) => void;
+  router: Router;
+  summary: Router;
+  errors: (err: unknown, req: Request, res: Response, next: NextFunction) => void;
+  queues: Queue[];
+} {
   const queues = ALL_QUEUES.map(
     (name) => new Queue(name, { connection: redisConnectionOptions(redisUrl), prefix: QUEUE_PREFIX }),
   );
@@ -44,9 +51,22 @@ export function jobConsole(
     options: { uiConfig: { boardTitle: 'KAM jobs' } },
   });
 
+  const problem = (e: unknown, req: Request, res: Response) =>
+    sendProblem(
+      res,
+      toProblem(
+        toKamError(e),
+        localeOf(req.headers['accept-language']),
+        req.id === undefined ? undefined : String(req.id),
+      ),
+    );
+
   const guard = (req: Request, res: Response, next: NextFunction) => {
     const queryToken = typeof req.query?.token === 'string' ? req.query.token : undefined;
-    const token = queryToken ?? cookieOf(req, COOKIE);
+    const cookieToken = queryToken ? undefined : cookieOf(req, COOKIE);
+    const token = queryToken ?? cookieToken;
+    // The summary's retry actions check the origin of requests that only a cookie authenticates (CSRF).
+    res.locals.consoleAuth = (cookieToken ? 'cookie' : 'header') satisfies ConsoleAuth;
     authenticator
       .authenticate(req, token)
       .then((actor) => {
@@ -58,21 +78,22 @@ export function jobConsole(
             path: JOB_CONSOLE_PATH,
             secure: req.secure,
           });
-          // Drop the token from the address bar (and from any later log line).
-          return res.redirect(303, JOB_CONSOLE_PATH);
+          // Drop the token from the address bar (and from any later log line); stay on the page asked for.
+          return res.redirect(303, req.path === '/' ? JOB_CONSOLE_PATH : `${JOB_CONSOLE_PATH}${req.path}`);
         }
         next();
       })
-      .catch((e: unknown) =>
-        sendProblem(
-          res,
-          toProblem(
-            toKamError(e),
-            localeOf(req.headers['accept-language']),
-            req.id === undefined ? undefined : String(req.id),
-          ),
-        ),
-      );
+      .catch((e: unknown) => problem(e, req, res));
   };
-  return { guard, router: serverAdapter.getRouter() as Router, queues };
+  const errors = (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!err) return next();
+    problem(err, req, res);
+  };
+  return {
+    guard,
+    router: serverAdapter.getRouter() as Router,
+    summary: queueSummaryRouter(JOB_CONSOLE_PATH, queues),
+    errors,
+    queues,
+  };
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ErrorCode, KamError } from '@app/contracts';
+import { isDependencyUnavailable } from '@app/messaging';
 import { localeOf } from './locale';
 import { sendProblem, toProblem } from './problem';
 
@@ -31,6 +32,8 @@ export function toKamError(e: unknown): KamError {
       { field: '(body)', message: 'body is not valid JSON' },
     ]);
   if (status === 415) return new KamError('unsupported_media_type');
+  // The gateway's own PostgreSQL or Redis away for now: 503 with Retry-After, not a 500.
+  if (isDependencyUnavailable(e)) return new KamError('service_unavailable', { service: 'gateway' });
   return new KamError('internal_error');
 }
 

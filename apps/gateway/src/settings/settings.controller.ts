@@ -19,6 +19,7 @@ export class UpdateSettingsDto {
   @ApiProperty({
     description:
       'Settings to change: timeZone, tierLadder, categories, qualification, evaluationWeights, protectedTopTiers, revisitAssignee, complaintSla, discountAuthorityPct',
+    example: { timeZone: 'Asia/Shanghai', discountAuthorityPct: 10 },
   })
   @IsObject()
   changes: Record<string, unknown>;
@@ -33,6 +34,7 @@ export class UpdateSettingsDto {
 
   @ApiPropertyOptional({
     description: 'Old tier key → new tier key, required for every dropped tier still in use',
+    example: { silver: 'c' },
   })
   @IsOptional()
   @IsObject()

@@ -1,31 +1,68 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Redirect, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { KamError } from '@app/contracts';
 import { Public } from '../auth/auth.decorators';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { TabAssets } from './tab-assets';
+import { contentSecurityPolicy, pickLocale, renderTabPage, TAB_NAMES, TabName } from './tab-page';
 
-const PAGE = `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>KAM tabs</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem;max-width:46rem;color:#222}
-code{background:#f3f3f3;padding:0 .3em}li{margin:.3rem 0}</style></head>
-<body><h1>KAM · 大客户管理</h1>
-<p>These tabs embed in the CRM's record pages. 以下标签页将嵌入 CRM 的记录页面。</p>
-<ul>
-<li><b>Account tab 客户标签页</b>: tier, health, owner, next revisit, complaints, timeline, contacts</li>
-<li><b>Performance tab 绩效标签页</b>: scorecards, payouts, ranking</li>
-<li><b>Documents tab 文档标签页</b>: classified documents, access log</li>
-<li><b>My work today 今日工作</b>: due revisits, SLA clocks, approvals</li>
-</ul>
-<p>Until they ship, the REST API serves the same data: <a href="/api/docs">/api/docs</a>.</p>
-</body></html>`;
-
-/** Placeholder for the embedded tabs (issue 7). */
+/**
+ * The embedded CRM tabs (issue 7): public HTML shells and their scripts and styles. They carry no data; the
+ * scripts call the REST API with the user's token, which never travels in a URL to the server.
+ */
 @ApiExcludeController()
 @Controller('tabs')
 export class TabsController {
+  private readonly csp: string;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly assets: TabAssets,
+  ) {
+    this.csp = contentSecurityPolicy(config.KAM_CRM_ORIGINS);
+    this.origins = config.KAM_CRM_ORIGINS;
+  }
+
+  private readonly origins: readonly string[];
+
   @Get()
   @Public()
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  index(): string {
-    return PAGE;
+  @Redirect('/tabs/today', 302)
+  index(): void {}
+
+  @Get('assets/:file')
+  @Public()
+  asset(@Param('file') file: string, @Res() res: Response): void {
+    const asset = this.assets.get(file);
+    if (!asset) throw new KamError('not_found');
+    res.setHeader('Content-Type', asset.contentType);
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(asset.body);
+  }
+
+  @Get(':tab')
+  @Public()
+  page(
+    @Param('tab') tab: string,
+    @Query('lang') lang: string | undefined,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res() res: Response,
+  ): void {
+    if (!(TAB_NAMES as readonly string[]).includes(tab)) throw new KamError('not_found');
+    const html = renderTabPage({
+      tab: tab as TabName,
+      locale: pickLocale(typeof lang === 'string' ? lang : undefined, acceptLanguage),
+      crmOrigins: this.origins,
+      assetVersion: this.assets.version,
+    });
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Content-Security-Policy', this.csp);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Vary', 'Accept-Language');
+    res.send(html);
   }
 }

@@ -12,7 +12,7 @@ import {
   SUBJECTS,
 } from '@app/contracts';
 import { hasCapability } from '@app/authz';
-import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName } from '@app/jobs';
+import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName, queueReachable } from '@app/jobs';
 import { RpcHandler } from '@app/messaging';
 import { OpenMonthlyCycleJob, PerformanceJobData, RemindUnratedScorecardsJob } from '../jobs/performance.job';
 import { CyclesService } from './cycles.service';
@@ -90,6 +90,8 @@ export class CyclesHandler implements OnApplicationShutdown {
   private async runNow(name: string, data: unknown, actor: Actor): Promise<unknown> {
     const r = parseDto(RunPerformanceJobRequest, data);
     if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
+    // Redis away: 503 at once, not a wait in the client's offline queue until it returns.
+    if (!(await queueReachable(this.queue))) throw new KamError('service_unavailable', { service: 'redis' });
     if (!this.events) {
       this.events = new QueueEvents(QueueName.Performance, {
         connection: this.queue.opts.connection,

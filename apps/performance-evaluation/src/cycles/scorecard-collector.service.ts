@@ -10,6 +10,7 @@ import {
   MetricValue,
   modifierPct,
   monthRange,
+  formatScaled,
   parseScaled,
   periodOfMonth,
   positionOf,
@@ -229,7 +230,8 @@ export class ScorecardCollector {
             ...c.row,
             scorecard_id: id,
             points_hundredths: score.pointsHundredths === null ? null : Number(score.pointsHundredths),
-            explanation: `${score.explanation} | ${score.explanationZh}`,
+            explanation: score.explanation,
+            explanation_zh: score.explanationZh,
           });
         }
       }
@@ -253,17 +255,18 @@ export class ScorecardCollector {
       // Automatic points follow the metrics; manual ratings are never touched here.
       await m.query(
         `INSERT INTO scorecard_items (scorecard_id, workspace_id, criterion_key, position_in_card, criterion_group,
-           kind, name, max_hundredths, points_hundredths, explanation)
+           kind, name, max_hundredths, points_hundredths, explanation, explanation_zh)
          SELECT i.scorecard_id, $1, i.criterion_key, i.position_in_card, i.criterion_group, i.kind, i.name,
-                i.max_hundredths, i.points_hundredths, i.explanation
+                i.max_hundredths, i.points_hundredths, i.explanation, i.explanation_zh
            FROM jsonb_to_recordset($2::jsonb) AS i(scorecard_id uuid, criterion_key text, position_in_card int,
                 criterion_group text, kind text, name jsonb, max_hundredths int, points_hundredths int,
-                explanation text)
+                explanation text, explanation_zh text)
          ON CONFLICT (scorecard_id, criterion_key) DO UPDATE
-           SET points_hundredths = EXCLUDED.points_hundredths, explanation = EXCLUDED.explanation
+           SET points_hundredths = EXCLUDED.points_hundredths, explanation = EXCLUDED.explanation,
+               explanation_zh = EXCLUDED.explanation_zh
            WHERE scorecard_items.kind = 'automatic'
-             AND (scorecard_items.points_hundredths, scorecard_items.explanation)
-                 IS DISTINCT FROM (EXCLUDED.points_hundredths, EXCLUDED.explanation)`,
+             AND (scorecard_items.points_hundredths, scorecard_items.explanation, scorecard_items.explanation_zh)
+                 IS DISTINCT FROM (EXCLUDED.points_hundredths, EXCLUDED.explanation, EXCLUDED.explanation_zh)`,
         [ws, JSON.stringify(items)],
       );
       const totals = await updateReturning(m, recomputeTotalsSql('$1'), [cards.map((c) => c.id)]);
@@ -319,7 +322,11 @@ export function metricValue(
 ): MetricValue {
   switch (metric) {
     case 'sales_amount':
-      return { actual: m?.salesMinor ?? null, target: targets.sales_amount ?? null };
+      // Read in yuan (both sides the same unit), so the explanation shows "12000.00 ÷ 10000.00".
+      return {
+        actual: m ? yuanOf(m.salesMinor) : null,
+        target: targets.sales_amount === undefined ? null : yuanOf(targets.sales_amount),
+      };
     case 'new_key_accounts':
       return { actual: m ? String(m.newAccounts) : null, target: targets.new_key_accounts ?? null };
     case 'revisit_completion':
@@ -345,6 +352,11 @@ export function stableJson(v: unknown): string {
       .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
       .join(',')}}`;
   return JSON.stringify(v);
+}
+
+/** Fen (a whole number, possibly written with decimals as numeric(20,4)) as yuan with two decimals. */
+function yuanOf(fen: string): string {
+  return formatScaled(parseScaled(fen, 4) / 100n, 4).replace(/00$/, '');
 }
 
 /** Targets are stored as numeric(20,4); money targets are whole fen. */

@@ -20,7 +20,7 @@ const month: MemberMonthMetrics = {
 
 describe('what each criterion measures', () => {
   it.each([
-    ['sales_amount', { actual: '1200000', target: '1000000' }],
+    ['sales_amount', { actual: '12000.00', target: '10000.00' }],
     ['new_key_accounts', { actual: '1', target: '2' }],
     ['revisit_completion', { actual: null, numerator: 3, denominator: 4 }],
     ['satisfaction', { actual: '4.50' }],

@@ -65,7 +65,12 @@ export function payFor(
     commissionMinor: commissionMinor.toString(),
     commissionStatus: commission?.status ?? null,
     totalMinor: (p.totalMinor + commissionMinor).toString(),
-    lines: p.lines.map((l) => ({ key: l.key, formula: l.formula, amountMinor: l.amountMinor.toString() })),
+    lines: p.lines.map((l) => ({
+      key: l.key,
+      label: l.label,
+      formula: l.formula,
+      amountMinor: l.amountMinor.toString(),
+    })),
     department,
   };
 }

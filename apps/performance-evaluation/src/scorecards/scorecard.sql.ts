@@ -6,7 +6,7 @@ import {
   ScorecardView,
   SCORECARD_STATES,
 } from '@app/contracts';
-import { appealDeadline, CriterionGroup, formatPoints } from '../domain';
+import { appealDeadline, CriterionGroup, formatPoints, GROUP_LABELS } from '../domain';
 
 export interface CycleRow {
   id: string;
@@ -61,7 +61,7 @@ export interface StoredPayout {
   commissionMinor: string;
   commissionStatus: string | null;
   totalMinor: string;
-  lines: { key: string; formula: string; amountMinor: string }[];
+  lines: { key: string; label?: { zh: string; en: string }; formula: string; amountMinor: string }[];
   department: DepartmentResult | null;
 }
 
@@ -75,6 +75,7 @@ export interface ItemRow {
   max_hundredths: number;
   points_hundredths: number | null;
   explanation: string | null;
+  explanation_zh: string | null;
   evidence: string | null;
   rated_by: string | null;
   rated_at: Date | null;
@@ -96,22 +97,30 @@ export function scorecardSubject(r: Pick<ScorecardRow, 'member_id' | 'team_id' |
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function itemView(i: ItemRow): ScorecardItemView {
+function groupName(group: string, locale: Locale): string {
+  return GROUP_LABELS[group as CriterionGroup]?.[locale === 'en' ? 'en' : 'zh'] ?? group;
+}
+
+/** The reader's language: explanations and labels are stored in both. */
+export type Locale = 'zh-CN' | 'en';
+
+export function itemView(i: ItemRow, locale: Locale = 'zh-CN'): ScorecardItemView {
   return {
     criterionKey: i.criterion_key,
     group: i.criterion_group,
+    groupName: groupName(i.criterion_group, locale),
     kind: i.kind,
     name: i.name,
     maxPoints: formatPoints(BigInt(i.max_hundredths)),
     points: i.points_hundredths === null ? null : formatPoints(BigInt(i.points_hundredths)),
-    explanation: i.explanation,
+    explanation: locale === 'en' ? i.explanation : (i.explanation_zh ?? i.explanation),
     evidence: i.evidence,
     ratedBy: i.rated_by,
     ratedAt: iso(i.rated_at),
   };
 }
 
-export function scorecardView(r: ScorecardRow, items: ItemRow[]): ScorecardView {
+export function scorecardView(r: ScorecardRow, items: ItemRow[], locale: Locale = 'zh-CN'): ScorecardView {
   const groups: Record<string, bigint> = {};
   for (const i of items)
     groups[i.criterion_group] = (groups[i.criterion_group] ?? 0n) + BigInt(i.points_hundredths ?? 0);
@@ -126,7 +135,8 @@ export function scorecardView(r: ScorecardRow, items: ItemRow[]): ScorecardView 
     status: r.status,
     total: r.total_hundredths === null ? null : formatPoints(BigInt(r.total_hundredths)),
     groups: Object.fromEntries(Object.entries(groups).map(([g, v]) => [g, formatPoints(v)])),
-    items: [...items].sort((a, b) => a.position_in_card - b.position_in_card).map(itemView),
+    groupNames: Object.fromEntries(Object.keys(groups).map((g) => [g, groupName(g, locale)])),
+    items: [...items].sort((a, b) => a.position_in_card - b.position_in_card).map((i) => itemView(i, locale)),
     metrics: r.metrics,
     rank: r.rank,
     isLast: r.is_last,

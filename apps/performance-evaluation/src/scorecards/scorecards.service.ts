@@ -25,6 +25,8 @@ import { Action } from '@app/authz';
 import { addToOutbox, OutboxRelay } from '@app/messaging';
 import { decodeCursor, encodeCursor, updateReturning } from '@app/persistence';
 import {
+  Band,
+  BAND_LABELS,
   appealDeadline,
   appealWindowOpen,
   canTransition,
@@ -101,7 +103,7 @@ export class ScorecardsService {
     );
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => scorecardView(r, items.get(r.id) ?? [])),
+      items: page.map((r) => scorecardView(r, items.get(r.id) ?? [], actor.locale)),
       nextCursor: rows.length > limit && last ? encodeCursor(last.month, last.id) : null,
     };
   }
@@ -109,7 +111,7 @@ export class ScorecardsService {
   async get(actor: Actor, id: string): Promise<ScorecardView> {
     const row = await this.visible(this.ds.manager, actor, id);
     const items = await this.itemsOf(this.ds.manager, [id]);
-    return scorecardView(row, items.get(id) ?? []);
+    return scorecardView(row, items.get(id) ?? [], actor.locale);
   }
 
   /** Manual criteria rated by the group leader (own team) or the director/deputy, with evidence. */
@@ -301,11 +303,11 @@ export class ScorecardsService {
   async statement(actor: Actor, id: string): Promise<StatementView> {
     const row = await this.visible(this.ds.manager, actor, id);
     const items = (await this.itemsOf(this.ds.manager, [id])).get(id) ?? [];
-    const card = scorecardView(row, items);
+    const card = scorecardView(row, items, actor.locale);
     const notes: string[] = [];
     const cycle: CycleRow[] = await this.ds.query(`SELECT * FROM cycles WHERE id = $1`, [row.cycle_id]);
     const department = cycle[0]?.department ?? null;
-    if (row.payout) return this.statementOf(card, row.payout, true, notes);
+    if (row.payout) return this.statementOf(actor, card, row.payout, true, notes);
     if (row.total_hundredths === null)
       notes.push('the score is not complete yet: criteria still need points');
     const bases = await payBaseFor(this.ds.manager, row.workspace_id, [row.member_id], row.month);
@@ -324,6 +326,7 @@ export class ScorecardsService {
         currency: 'CNY',
         payBaseMinor: base?.toString() ?? null,
         band: null,
+        bandLabel: null,
         ratePct: null,
         department,
         payout: null,
@@ -333,10 +336,11 @@ export class ScorecardsService {
         notes,
       };
     const pay = payFor(BigInt(row.total_hundredths), base, department, commission);
-    return this.statementOf(card, pay, false, notes, commission);
+    return this.statementOf(actor, card, pay, false, notes, commission);
   }
 
   private statementOf(
+    actor: Actor,
     card: ScorecardView,
     pay: NonNullable<ScorecardRow['payout']>,
     final: boolean,
@@ -348,9 +352,18 @@ export class ScorecardsService {
       currency: 'CNY',
       payBaseMinor: pay.payBaseMinor,
       band: pay.band,
+      bandLabel: BAND_LABELS[pay.band as Band]?.[actor.locale === 'en' ? 'en' : 'zh'] ?? pay.band,
       ratePct: formatScaled(BigInt(pay.ratePctHundredths), 2),
       department: pay.department,
-      payout: { lines: pay.lines, totalMinor: pay.performancePayMinor },
+      payout: {
+        lines: pay.lines.map((l) => ({
+          key: l.key,
+          label: l.label?.[actor.locale === 'en' ? 'en' : 'zh'] ?? l.key,
+          formula: l.formula,
+          amountMinor: l.amountMinor,
+        })),
+        totalMinor: pay.performancePayMinor,
+      },
       commission: commission
         ? commissionView(commission)
         : pay.commissionStatus

@@ -73,7 +73,7 @@ export class AssignAccountDto {
   @IsUUID('all', { each: true })
   assistantIds?: string[];
 
-  @ApiPropertyOptional({ nullable: true, description: 'null removes the service team' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null removes the service team' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUUID()

@@ -1,4 +1,4 @@
-import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -23,7 +23,16 @@ export const IMPORT_MAX_ACCOUNTS = 1000;
 export const EXPORT_PAGE_ROWS = 500;
 
 /** The filters of the list (including `q`) and its sort; the export walks every page itself. */
-export class ExportAccountsQuery extends OmitType(ListAccountsQuery, ['limit', 'cursor'] as const) {}
+export class ExportAccountsQuery extends OmitType(ListAccountsQuery, ['limit', 'cursor'] as const) {
+  /**
+   * An export of more rows than KAM_EXPORT_APPROVAL_THRESHOLD needs an export request with these filters, approved
+   * by the director (POST /api/v1/export-requests, kind accounts; issue 6): its id, used up by this export.
+   */
+  @ApiPropertyOptional({ description: 'Approved export request (exports over the approval threshold)' })
+  @IsOptional()
+  @IsUUID()
+  exportRequestId?: string;
+}
 
 /**
  * One call of `kam.accounts.account.export`. Without `exportId`: the first page, which records the export.

@@ -220,6 +220,12 @@ export class ListAccountsQuery {
   @IsUUID()
   ownerId?: string;
 
+  @ApiPropertyOptional({ description: "The CRM company's id (the account linked to a Twenty company)" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  crmCompanyId?: string;
+
   @ApiPropertyOptional({ enum: ACCOUNT_STATUSES })
   @IsOptional()
   @IsIn(ACCOUNT_STATUSES)

@@ -89,14 +89,14 @@ export class CreateContactDto {
 export class UpdateContactDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @nullable()
   @IsString()
   @Length(1, 100)
   title?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @nullable()
   @IsString()
@@ -104,7 +104,7 @@ export class UpdateContactDto {
   @Matches(PHONE_PATTERN, { message: 'phone must be a phone number such as +86 138 0013 8000' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @nullable()
   @IsString()
@@ -116,14 +116,14 @@ export class UpdateContactDto {
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() isPrimary?: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @nullable()
   @IsString()
   @Length(1, 64)
   crmPersonId?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @nullable()
   @IsString()
@@ -303,14 +303,14 @@ export class UpdatePlanDto {
   @Type(() => PlanObjectiveDto)
   objectives?: PlanObjectiveDto[];
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @nullable()
   @IsString()
   @Length(1, 5000)
   strategies?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @nullable()
   @IsString()

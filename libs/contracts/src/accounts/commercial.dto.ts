@@ -240,7 +240,8 @@ export class UpdateContractDto {
 
   @ApiPropertyOptional() @IsOptional() @IsUUID() signerId?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @nullable() @IsUUID() documentId?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @nullable() @IsUUID() documentId?:
+    string | null;
 }
 
 export class ListContractsQuery {

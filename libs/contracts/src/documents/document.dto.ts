@@ -239,6 +239,8 @@ export interface DocumentView {
   createdAt: string;
   updatedAt: string;
   versions?: DocumentVersionView[];
+  /** Earlier owners, oldest first (a departure hands documents to the successor; issue 6). */
+  ownerHistory?: { fromOwner: string; toOwner: string; reason: string; at: string }[];
 }
 
 export interface GrantView {

@@ -235,6 +235,8 @@ export interface CycleView {
 export interface ScorecardItemView {
   criterionKey: string;
   group: string;
+  /** The group in the caller's language (业绩/能力/态度/工作量/工作效果). */
+  groupName: string;
   kind: 'automatic' | 'manual';
   name: { zh: string; en: string };
   maxPoints: string;
@@ -247,6 +249,8 @@ export interface ScorecardItemView {
 
 export interface PayoutLineView {
   key: string;
+  /** What the line is, in the caller's language (banded pay, department modifier, performance pay). */
+  label: string;
   formula: string;
   amountMinor: string;
 }
@@ -262,6 +266,8 @@ export interface ScorecardView {
   status: ScorecardState;
   total: string | null;
   groups: Record<string, string>;
+  /** Each group's name in the caller's language. */
+  groupNames: Record<string, string>;
   items: ScorecardItemView[];
   metrics: Record<string, unknown>;
   rank: number | null;
@@ -280,6 +286,8 @@ export interface StatementView {
   currency: 'CNY';
   payBaseMinor: string | null;
   band: string | null;
+  /** The band in the caller's language. */
+  bandLabel: string | null;
   ratePct: string | null;
   department: DepartmentResult | null;
   payout: { lines: PayoutLineView[]; totalMinor: string } | null;

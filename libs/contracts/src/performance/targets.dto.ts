@@ -90,14 +90,14 @@ export class UpdateTargetDto {
   @Matches(DECIMAL_STRING, { message: 'value must be a decimal string, e.g. "150000000" or "0.95"' })
   value?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null removes the challenge target' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null removes the challenge target' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @Matches(DECIMAL_STRING, { message: 'challenge must be a decimal string or null' })
   challenge?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null detaches it from its parent' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null detaches it from its parent' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUUID()

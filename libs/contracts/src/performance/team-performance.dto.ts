@@ -39,7 +39,7 @@ export class RateCollaborationDto {
   @Max(100)
   rating: number;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()

@@ -50,13 +50,13 @@ export class UpdateTrainingDto {
   @Matches(DATE, { message: 'heldOn must be a date, YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: 'heldOn must be a real date' })
   heldOn?: string;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @Length(1, 200)
   trainer?: string | null;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsString()
