@@ -1414,6 +1414,11 @@ export interface InvestigationView {
 export interface RotateKeysResult {
   currentKeyId: string;
   rewrapped: number;
+  /** Data keys under master keys that are not configured: left as they are (add the key and run again). */
+  unknownKeys?: Array<{
+    keyId: string;
+    versions: number;
+  }> | null;
 }
 
 export interface ExportRequestView {

@@ -20,6 +20,13 @@ async function main(): Promise<void> {
     await client.query(`SET search_path = document_security`);
     const result = await rotateDataKeys(async (sql, params) => (await client.query(sql, params)).rows, ring);
     process.stdout.write(`[rotate-keys] ${result.rewrapped} data key(s) now under ${result.currentKeyId}\n`);
+    for (const u of result.unknownKeys ?? []) {
+      process.stderr.write(
+        `[rotate-keys] ${u.versions} version(s) are under master key "${u.keyId}", which is not in ` +
+          `KAM_DOCUMENT_MASTER_KEYS: add it (after the current key) and run again\n`,
+      );
+      process.exitCode = 2;
+    }
   } finally {
     await client.end();
   }

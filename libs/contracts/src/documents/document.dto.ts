@@ -295,6 +295,8 @@ export interface InvestigationView {
 export interface RotateKeysResult {
   currentKeyId: string;
   rewrapped: number;
+  /** Data keys under master keys that are not configured: left as they are (add the key and run again). */
+  unknownKeys?: { keyId: string; versions: number }[];
 }
 
 /**
