@@ -56,6 +56,16 @@ describe('metrics, the queue summary and the API documents', () => {
   const api = () => request(system.baseUrl);
   const scrape = async (app: AppName): Promise<Sample[]> => {
     const url = app === 'gateway' ? system.baseUrl : `http://127.0.0.1:${metricsPorts[app]}`;
+    // The system is healthy once every service answers over NATS; a service opens its metrics listener when its
+    // start-up work is done (schedules of every workspace so far), which can be a little later.
+    if (app !== 'gateway')
+      await eventually(`${app} metrics listener`, async () =>
+        (await fetch(`${url}/metrics`)
+          .then((r) => r.ok)
+          .catch(() => false))
+          ? true
+          : undefined,
+      );
     const res = await request(url).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     return parseMetrics(res.text);
@@ -166,6 +176,7 @@ describe('metrics, the queue summary and the API documents', () => {
     });
 
     it('the metrics listener of a service serves nothing else', async () => {
+      await scrape('account-management');
       await request(`http://127.0.0.1:${metricsPorts['account-management']}`).get('/').expect(404);
     });
   });
