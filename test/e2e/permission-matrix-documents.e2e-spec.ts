@@ -54,25 +54,6 @@ const ACTOR: Record<Role, MemberKey> = {
  * to still disagree (so a fix is noticed).
  */
 const KNOWN_DISAGREEMENTS: Record<string, { actual: number; reason: string }> = {};
-/*
- * ADR 0003: a caller whose roles allow no record of that kind at all gets 403. The security officer and the admin
- * may share no document, yet document-security loads the document first and answers 404 for one they cannot read
- * (and for another workspace's) before it asks whether they may share at all.
- */
-for (const role of ['security_officer', 'admin'] as const)
-  for (const c of ['internal', 'confidential', 'secret'] as const)
-    for (const rel of DOCUMENT_RELATIONS)
-      if (rel !== 'granted')
-        KNOWN_DISAGREEMENTS[`${role}/${c}/grant/${rel}`] = {
-          actual: 404,
-          reason: 'sharing is refused only after the document is loaded (404 before 403)',
-        };
-for (const role of ['security_officer', 'admin'] as const)
-  KNOWN_DISAGREEMENTS[`${role}/public/grant/otherWorkspace`] = {
-    actual: 404,
-    reason: 'sharing is refused only after the document is loaded (404 before 403)',
-  };
-
 const ROLE_NAMES: Record<Role, string> = {
   director: 'a director',
   deputy_director: 'a deputy director',

@@ -251,6 +251,11 @@ export class DocumentsService {
   /** Used by grants: the document, readable (else 404) and changeable (else 403) by the caller. */
   async loadForUpdate(m: EntityManager, actor: Actor, id: string, attempted: string): Promise<DocumentRow> {
     const ability = await this.abilityOf(actor);
+    // ADR 0003: roles that may change no document at all (security officer, admin) get 403, whatever the id.
+    if (!ability.can('update', 'Document')) {
+      await this.denied(actor, attempted, null, { documentId: id });
+      throw new KamError('forbidden');
+    }
     const doc = await this.load(m, actor, ability, id, attempted);
     await this.authorizeUpdate(m, actor, ability, doc, attempted);
     return doc;
