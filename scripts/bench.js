@@ -14,7 +14,8 @@
  *    search p50 < 50 ms, import ≥ 5,000 accounts/s.
  * 3. On the same data set (lib/bench-sweeps.js): the daily revisit sweep at 100,000 and 1,000,000 accounts
  *    (`--quick`: 100,000 only) and the complaint SLA sweep over 100,000 open complaints, each run per workspace
- *    through the admin endpoints, with a rerun. Target (issue 4): the 1M revisit sweep under 60 s.
+ *    through the admin endpoints, with a rerun, next to a raw BullMQ floor (bare queue, worker and QueueEvents,
+ *    no-op jobs awaited one after the other). Target (issue 4): the 1M revisit sweep under 60 s.
  * 4. Monthly scoring (lib/bench-scoring.js) of 100,000 members in 10 workspaces of 10,000 (`--quick`: 2
  *    workspaces), with a month of orders, revisits, complaints and surveys: each workspace's cycle opened over
  *    NATS (roster, metrics in batches of 2,000, scorecards written), one workspace after the other and all at once,
@@ -340,6 +341,7 @@ async function main() {
       const { benchSweeps } = require('./lib/bench-sweeps');
       sweeps = await benchSweeps({
         databaseUrl: amDatabaseUrl,
+        redisUrl: servers.redisUrl,
         baseUrl: base,
         jwtSecret: secrets.jwtSecret,
         workspaces: DATA_WORKSPACES,

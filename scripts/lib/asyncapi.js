@@ -384,12 +384,12 @@ function generateAsyncApi(program = loadProgram()) {
       types.get(`${upperFirst(key)}Event`) ?? types.get(`${upperFirst(key.split(/(?=[A-Z])/)[0])}Event`);
     const produced = eventPayloads.get(`EVENTS.${key}`);
     const payloadType = named ?? produced;
-    const payload = payloadType
-      ? builder.schema(payloadType)
-      : {
-          type: 'object',
-          description: 'Written by SQL in the producer; no payload type in libs/contracts yet',
-        };
+    // Every event has a payload type: `<Key>Event` in libs/contracts, or the type its producer passes to the outbox.
+    if (!payloadType)
+      throw new Error(
+        `EVENTS.${key} (${subject}) has no payload type: declare ${upperFirst(key)}Event in libs/contracts`,
+      );
+    const payload = builder.schema(payloadType);
     messages[id] = {
       name: id,
       title: subject,

@@ -12,6 +12,9 @@
  * 2. The complaint SLA sweep: 100,000 open complaints spread over the workspaces (generate_series), deadlines
  *    set so that 1 in 10 has breached its resolution deadline and 1 in 10 more only its first-response deadline
  *    at `asOf`; the sweep must mark exactly those 20,000, and a rerun 0.
+ * 3. The floor (same run, same Redis): a bare BullMQ queue, worker and QueueEvents, no-op jobs added one after
+ *    the other and awaited with waitUntilFinished: what a job run costs before any work. A rerun, which finds
+ *    nothing to do, is compared with it per workspace.
  */
 const path = require('node:path');
 const { Client } = require('pg');
@@ -70,6 +73,39 @@ async function sweepAll(baseUrl, route, tokens, n, field, from = 1) {
   for (let w = from - 1; w < from - 1 + n; w++)
     count += (await post(baseUrl, route, tokens[w], { asOf: AS_OF }))[field];
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, count };
+}
+
+/** Raw BullMQ: `n` no-op jobs, each added and awaited before the next; ms per job (p50 and mean). */
+async function bullmqFloor(redisUrl, n) {
+  const { Queue, Worker, QueueEvents } = require('bullmq');
+  const u = new URL(redisUrl);
+  const connection = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
+  const name = `kam-bench-floor-${process.pid}`;
+  const queue = new Queue(name, { connection });
+  const events = new QueueEvents(name, { connection });
+  const worker = new Worker(name, async () => ({ created: 0 }), { connection, concurrency: 1 });
+  try {
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), worker.waitUntilReady()]);
+    const times = [];
+    for (let i = 0; i < n + 5; i++) {
+      const t0 = process.hrtime.bigint();
+      const job = await queue.add('noop', { i }, { removeOnComplete: true, removeOnFail: true });
+      await job.waitUntilFinished(events, 10_000);
+      if (i >= 5) times.push(Number(process.hrtime.bigint() - t0) / 1e6); // the first 5 warm up
+    }
+    times.sort((a, b) => a - b);
+    const r2 = (x) => Math.round(x * 100) / 100;
+    return {
+      jobs: n,
+      p50ms: r2(times[Math.floor(times.length / 2)]),
+      meanMs: r2(times.reduce((a, b) => a + b, 0) / times.length),
+    };
+  } finally {
+    await worker.close();
+    await events.close();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+  }
 }
 
 /** 1 account in 14 of workspaces 1…n last contacted exactly its tier's cadence before the sweep's day. */
@@ -172,6 +208,12 @@ async function benchSweeps(o) {
       r.rerun.created === 0 &&
       (r.accounts >= 1_000_000 ? r.seconds < 60 : true);
   }
+  log('  floor: raw BullMQ no-op jobs, one after the other …');
+  const floor = await bullmqFloor(o.redisUrl, 200);
+  for (const r of revisits) {
+    r.rerun.perWorkspaceMs = Math.round((r.rerun.seconds * 1000) / r.workspaces);
+    r.rerun.floorRatio = Math.round((r.rerun.perWorkspaceMs / floor.meanMs) * 10) / 10;
+  }
   let growth = null;
   if (revisits.length === 2) {
     growth = {
@@ -197,7 +239,9 @@ async function benchSweeps(o) {
     target: 'marks exactly the breached share; rerun marks 0',
   };
   complaints.met = complaints.marked === expected && complaints.rerun.marked === 0;
-  return { asOf: AS_OF, revisits, growth, complaints };
+  complaints.rerun.perWorkspaceMs = Math.round((complaints.rerun.seconds * 1000) / o.workspaces);
+  complaints.rerun.floorRatio = Math.round((complaints.rerun.perWorkspaceMs / floor.meanMs) * 10) / 10;
+  return { asOf: AS_OF, revisits, growth, complaints, floor };
 }
 
 /** The report's section, markdown lines. */
@@ -210,11 +254,16 @@ function sweepsMarkdown(s, quick) {
       `after the other, asOf ${s.asOf}. Revisits: 1 account in 14 falls due that day (prospects are skipped). ` +
       (quick ? '**Quick run: the 100,000-account point only (no 1,000,000 point).**' : ''),
     '',
-    '| benchmark | due (expected) | created | seconds | accounts/s | ms per workspace | rerun s / created | target | met |',
-    '|---|---|---|---|---|---|---|---|---|',
+    `Floor: a bare BullMQ queue, worker and QueueEvents on the same Redis, ${s.floor.jobs} no-op jobs added ` +
+      `one after the other, each awaited (waitUntilFinished): p50 ${s.floor.p50ms} ms, mean ${s.floor.meanMs} ms ` +
+      'a job. A rerun finds nothing to do, so its time per workspace (admin request through the gateway, NATS, ' +
+      'the job, the statements that find nothing) is set beside that floor.',
+    '',
+    '| benchmark | due (expected) | created | seconds | accounts/s | ms per workspace | rerun s / created | rerun ms per workspace / floor ms (ratio) | target | met |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...s.revisits.map(
       (r) =>
-        `| ${r.name} | ${r.expectedDue} | ${r.created} | ${r.seconds} | ${r.accountsPerSecond} | ${r.perWorkspaceMs} | ${r.rerun.seconds} / ${r.rerun.created} | ${r.target} | ${r.met ? 'yes' : 'NO'} |`,
+        `| ${r.name} | ${r.expectedDue} | ${r.created} | ${r.seconds} | ${r.accountsPerSecond} | ${r.perWorkspaceMs} | ${r.rerun.seconds} / ${r.rerun.created} | ${r.rerun.perWorkspaceMs} / ${s.floor.meanMs} (${r.rerun.floorRatio}) | ${r.target} | ${r.met ? 'yes' : 'NO'} |`,
     ),
     '',
     s.growth
@@ -222,9 +271,9 @@ function sweepsMarkdown(s, quick) {
         'the accounts the import benchmark added to workspace 1).'
       : 'Growth: not measured (quick run).',
     '',
-    '| benchmark | breached (expected) | marked | seconds | complaints/s | rerun s / marked | target | met |',
-    '|---|---|---|---|---|---|---|---|',
-    `| ${s.complaints.name} | ${s.complaints.expectedMarked} | ${s.complaints.marked} | ${s.complaints.seconds} | ${s.complaints.complaintsPerSecond} | ${s.complaints.rerun.seconds} / ${s.complaints.rerun.marked} | ${s.complaints.target} | ${s.complaints.met ? 'yes' : 'NO'} |`,
+    '| benchmark | breached (expected) | marked | seconds | complaints/s | rerun s / marked | rerun ms per workspace / floor ms (ratio) | target | met |',
+    '|---|---|---|---|---|---|---|---|---|',
+    `| ${s.complaints.name} | ${s.complaints.expectedMarked} | ${s.complaints.marked} | ${s.complaints.seconds} | ${s.complaints.complaintsPerSecond} | ${s.complaints.rerun.seconds} / ${s.complaints.rerun.marked} | ${s.complaints.rerun.perWorkspaceMs} / ${s.floor.meanMs} (${s.complaints.rerun.floorRatio}) | ${s.complaints.target} | ${s.complaints.met ? 'yes' : 'NO'} |`,
     '',
   ];
 }

@@ -557,12 +557,38 @@ describe('documents: export controls, policy acknowledgements, departures', () =
       );
     });
 
-    it('any later attempt by the leaver is denied and logged, even straight over NATS', async () => {
-      expectProblem(
-        await api().get(`/api/v1/documents/${secret.id}`).set(as('am3', w)),
-        401,
-        'member_departed',
-      );
+    it('any later attempt by the leaver is denied and logged, at the gateway and straight over NATS', async () => {
+      const denials = () => log(w.workspaceId, `action = 'denied' AND member_id = $2`, [w.members.am3.id]);
+      const first = (await denials()).length;
+      // Until the gateway's member status (at most 2 s old) knows of the departure, document-security refuses and
+      // logs; then the gateway itself does, before any service sees the request. Every attempt is logged once.
+      let attempts = 0;
+      const atGateway = await eventually('the gateway refuses the leaver and logs it', async () => {
+        attempts++;
+        expectProblem(
+          await api().get(`/api/v1/documents/${secret.id}`).set(as('am3', w)),
+          401,
+          'member_departed',
+        );
+        return (await denials()).slice(first).find((e) => e.details.via === 'gateway');
+      });
+      expect(atGateway).toMatchObject({
+        document_id: secret.id,
+        subject: 'document',
+        details: {
+          reason: 'member_departed',
+          via: 'gateway',
+          method: 'GET',
+          route: `/api/v1/documents/${secret.id}`,
+        },
+      });
+      expect((await denials()).length).toBe(first + attempts);
+      expectProblem(await api().get('/api/v1/documents?limit=5').set(as('am3', w)), 401, 'member_departed');
+      expect((await denials()).slice(-1)[0]).toMatchObject({
+        document_id: null,
+        subject: 'request',
+        details: { reason: 'member_departed', via: 'gateway', method: 'GET', route: '/api/v1/documents' },
+      });
       const actor: Actor = {
         workspaceId: w.workspaceId,
         memberId: w.members.am3.id,

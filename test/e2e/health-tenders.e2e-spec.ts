@@ -185,6 +185,22 @@ describe('health, risks and tenders', () => {
       );
       expect(events).toHaveLength(1);
       expect(events[0].payload).toMatchObject({ from: 'active', to: 'at_risk', workspaceId: f.workspaceId });
+      // One summary event of the run (AsyncAPI: HealthScoredEvent), in the same transaction as the scores.
+      const summary = await db<{ payload: Record<string, unknown> }>(
+        `SELECT payload FROM account_management.outbox WHERE subject = 'kam.events.accounts.health.scored'
+         AND workspace_id = $1`,
+        [f.workspaceId],
+      );
+      expect(summary.map((e) => e.payload)).toEqual([
+        {
+          workspaceId: f.workspaceId,
+          day: today,
+          scored: 5,
+          movedToAtRisk: 1,
+          averageScore: expect.any(Number),
+          belowThreshold: 1,
+        },
+      ]);
     });
 
     it('a rerun is stable: same scores, nothing moved again', async () => {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { EVENTS, HealthRunResult } from '@app/contracts';
-import { OutboxRelay } from '@app/messaging';
+import { EVENTS, HealthRunResult, HealthScoredEvent } from '@app/contracts';
+import { addToOutbox, OutboxRelay } from '@app/messaging';
 import { WorkspaceSettingsService } from '../workspace/workspace-settings.service';
 import { dateInTimeZone } from '../domain/revisit';
 import { AT_RISK_THRESHOLD, scoreHealth } from '../domain/health';
@@ -26,7 +26,8 @@ interface InputRow {
  * The daily health run of one workspace, set-based: one aggregate query gathers every account's inputs, the pure
  * domain/health.ts scores them in memory, one UPDATE … FROM unnest(…) writes the scores back, and one statement
  * moves the accounts below the threshold (active or handed over) to at_risk with their timeline entries and
- * `account.stage-changed` events. A rerun the same day writes the same scores and moves nothing more.
+ * `account.stage-changed` events; one `health.scored` event sums up the run. A rerun the same day writes the same
+ * scores and moves nothing more.
  */
 @Injectable()
 export class HealthSweepService {
@@ -73,9 +74,23 @@ export class HealthSweepService {
           [ids, scores, reasons, asOf, workspaceId],
         );
       const movedToAtRisk = low.length ? await this.flagAtRisk(m, workspaceId, low, requestId) : 0;
+      const total = scores.reduce((a, b) => a + b, 0);
+      await addToOutbox<HealthScoredEvent>(m, {
+        subject: EVENTS.healthScored,
+        workspaceId,
+        requestId,
+        payload: {
+          workspaceId,
+          day: today,
+          scored: ids.length,
+          movedToAtRisk,
+          averageScore: ids.length ? Math.round((total / ids.length) * 10) / 10 : null,
+          belowThreshold: low.length,
+        },
+      });
       return { workspaceId, today, scored: ids.length, movedToAtRisk };
     });
-    if (result.movedToAtRisk) this.relay.kick();
+    this.relay.kick();
     this.logger.log(
       `workspace ${workspaceId} on ${result.today}: ${result.scored} account(s) scored, ` +
         `${result.movedToAtRisk} moved to at_risk`,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { Actor, KamError, MemberAuthCheckReply, SUBJECTS } from '@app/contracts';
@@ -7,9 +7,13 @@ import { TokenService } from './token.service';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { localeOf } from '../problem/locale';
 
+const DOCUMENT_ROUTE =
+  /^\/api\/v1\/documents\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
+
 /** Turns a request's credentials into the actor envelope (DESIGN §3), or a 401. */
 @Injectable()
 export class Authenticator {
+  private readonly logger = new Logger(Authenticator.name);
   /** Member status answers: fresh for 2 s; used for up to 5 min when account-management cannot answer. */
   private readonly status = new Map<string, { active: boolean; at: number }>();
 
@@ -51,8 +55,51 @@ export class Authenticator {
       locale,
       kind: 'user',
     };
-    if (!(await this.isActive(actor))) throw new KamError('member_departed');
+    if (!(await this.isActive(actor))) {
+      await this.logDeparted(actor, req);
+      throw new KamError('member_departed');
+    }
     return actor;
+  }
+
+  /**
+   * Issue 6, point 7: every later attempt by a leaver is denied and logged — also the ones refused here, before any
+   * service sees them. The entry names the route (never its query, which may carry a token) and the document when
+   * the route is one. Best effort: when document-security cannot be reached the refusal stands all the same.
+   */
+  private async logDeparted(actor: Actor, req: Request): Promise<void> {
+    const route = req.path ?? '';
+    const doc = DOCUMENT_ROUTE.exec(route);
+    try {
+      await this.rpc.request(
+        SUBJECTS.documents.accessLogAppend,
+        {
+          workspaceId: actor.workspaceId,
+          memberId: 'system:gateway',
+          roles: [],
+          requestId: actor.requestId,
+          kind: 'system',
+        },
+        {
+          memberId: actor.memberId,
+          action: 'denied',
+          subject: doc ? 'document' : 'request',
+          ...(doc ? { documentId: doc[1].toLowerCase() } : {}),
+          details: {
+            reason: 'member_departed',
+            via: 'gateway',
+            method: req.method,
+            route: route.slice(0, 300),
+          },
+        },
+        { timeoutMs: 1500 },
+      );
+    } catch (e) {
+      this.logger.warn(
+        { err: e instanceof Error ? e.message : String(e), requestId: actor.requestId },
+        'departed member attempt not logged',
+      );
+    }
   }
 
   /** A departed member's tokens are refused here too, not only by the services that own records. */

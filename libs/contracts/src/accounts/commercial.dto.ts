@@ -302,6 +302,22 @@ export interface ContractChangedEvent {
   status: ContractStatus;
 }
 
+/**
+ * EVENTS.contractRenewalDue: the daily contract job reached one of the renewal offsets (60, 30, 7 days before the
+ * end date, in the workspace's time zone) for an active contract; once per contract and offset.
+ */
+export interface ContractRenewalDueEvent {
+  workspaceId: string;
+  contractId: string;
+  accountId: string;
+  /** The offset reached: days left until `endsOn`. */
+  days: number;
+  /** The contract's end date, YYYY-MM-DD. */
+  endsOn: string;
+  /** The account's owner and the contract's signer (each once). */
+  toMemberIds: string[];
+}
+
 /** Request wrappers over NATS. */
 export class CreateOrderRequest {
   @IsUUID() accountId: string;

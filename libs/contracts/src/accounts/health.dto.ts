@@ -244,3 +244,34 @@ export class UpdateTenderRequest {
   @IsInt() @Min(1) expectedVersion: number;
   @IsObject() @ValidateNested() @Type(() => UpdateTenderDto) data: UpdateTenderDto;
 }
+
+/**
+ * EVENTS.tenderDeadlineReminded: the daily tender job reached one of the reminder offsets before a tender's
+ * deadline (in the workspace's time zone); once per tender and offset, to the account's owner.
+ */
+export interface TenderDeadlineRemindedEvent {
+  workspaceId: string;
+  tenderId: string;
+  accountId: string;
+  /** Days left until the deadline (the offset reached). */
+  days: number;
+  toMemberId: string;
+  /** ISO 8601. */
+  deadlineAt: string;
+}
+
+/**
+ * EVENTS.healthScored: the daily health job scored a workspace's accounts (one event per workspace and run; the
+ * scores themselves are on the accounts). Accounts moved to at_risk have their own `account.stage-changed` events.
+ */
+export interface HealthScoredEvent {
+  workspaceId: string;
+  /** The day scored, YYYY-MM-DD in the workspace's time zone. */
+  day: string;
+  scored: number;
+  movedToAtRisk: number;
+  /** Mean score of the accounts scored, 0–100, one decimal; null when none was scored. */
+  averageScore: number | null;
+  /** How many of them scored below the at-risk threshold. */
+  belowThreshold: number;
+}
