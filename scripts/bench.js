@@ -31,10 +31,13 @@
  *    (`--quick`: 1 and 10); below the final size a light point is measured at each step (list and search p50, the
  *    revisit sweep, access-log appends), and the report's growth table puts them beside the full sections' figures
  *    at the final size and monthly scoring, with the factor between sizes. Only in runs without `--only`.
- * 7. Soak (lib/bench-soak.js, issue 8; not in `--quick`): 5 minutes (KAM_BENCH_SOAK_SECONDS) of mixed load through
+ * 7. Embedded tabs (lib/bench-tabs.js, issue 7): first render of every tab × role in headless Chromium, 10 cold
+ *    openings each (`--quick`: 3), next to a static page of the same size from a bare Node server, same browser.
+ *    Target: p50 < 1 s.
+ * 8. Soak (lib/bench-soak.js, issue 8; not in `--quick`): 5 minutes (KAM_BENCH_SOAK_SECONDS) of mixed load through
  *    the gateway while each app's VmRSS is sampled; growth after a 60 s warm-up. Target: < 10 %.
  *
- * `--only <get|accounts|sweeps|scoring|access-log|soak>` runs one section (the data set is generated only for
+ * `--only <get|accounts|sweeps|scoring|access-log|tabs|soak>` runs one section (the data set is generated only for
  * accounts and sweeps).
  */
 const fs = require('node:fs');
@@ -49,7 +52,7 @@ const CONNECTIONS = 50;
 const DATA_WORKSPACES = quick ? 10 : 100;
 const ACCOUNTS_PER_WORKSPACE = 10000;
 const SCORING_WORKSPACES = quick ? 2 : 10;
-const SECTIONS = ['get', 'accounts', 'sweeps', 'scoring', 'access-log', 'soak'];
+const SECTIONS = ['get', 'accounts', 'sweeps', 'scoring', 'access-log', 'tabs', 'soak'];
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
 if (onlyAt >= 0 && !SECTIONS.includes(only)) {
@@ -240,7 +243,7 @@ async function main() {
     await bootstrapDatabase(servers.adminDatabaseUrl, database, secrets);
     const httpPort = stack.profilePorts(profile).http;
     const ctx = { ...servers, profile, database, secrets, httpPort, devAuth: false, logLevel: 'warn' };
-    if (runs('get') || runs('soak')) {
+    if (runs('get') || runs('soak') || runs('tabs')) {
       const seed = spawnSync(
         process.execPath,
         [path.join(ROOT, 'dist/apps/account-management/src/seed/main.js')],
@@ -382,6 +385,17 @@ async function main() {
         log,
       });
     }
+    let tabs = null;
+    if (runs('tabs')) {
+      log('measuring the first render of the embedded tabs …');
+      await withClient(servers.adminDatabaseUrl, (c) => c.query('CHECKPOINT'));
+      tabs = await require('./lib/bench-tabs').benchTabs({
+        baseUrl: base,
+        jwtSecret: secrets.jwtSecret,
+        quick,
+        log,
+      });
+    }
     let soak = null;
     if (runs('soak')) {
       log(`soak: ${SOAK_SECONDS} s of mixed load, sampling each app's memory …`);
@@ -422,6 +436,7 @@ async function main() {
       scoringPlan: scoring?.plan ?? null,
       accessLog,
       growth,
+      tabs,
       soak,
     };
     const outDir = path.join(ROOT, 'bench-results');
@@ -438,6 +453,7 @@ async function main() {
       ...(scoring ? require('./lib/bench-scoring').scoringMarkdown(scoring, quick) : []),
       ...(accessLog ? require('./lib/bench-access-log').accessLogMarkdown(accessLog, quick) : []),
       ...(growth ? require('./lib/bench-growth').growthMarkdown(growth) : []),
+      ...(tabs ? require('./lib/bench-tabs').tabsMarkdown(tabs) : []),
       ...(soak ? require('./lib/bench-soak').soakMarkdown(soak) : []),
       ...(inService
         ? Object.entries(report.plans).flatMap(([k, plan]) => [
@@ -458,6 +474,7 @@ async function main() {
       ...(sweeps ? [...sweeps.revisits, sweeps.complaints] : []),
       ...(scoring ? [scoring.result] : []),
       ...(accessLog ? [accessLog.appends, accessLog.views, accessLog.verify] : []),
+      ...(tabs?.tabs ?? []),
       ...(soak ? [soak] : []),
     ];
     if (!all.every((b) => b.met !== false)) process.exitCode = 1;

