@@ -19,8 +19,8 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires, RequiresCapability } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, versionFromIfMatch } from '../accounts/preconditions';
-import { uuidParam } from '../accounts/account-lifecycle.controller';
+import { etagOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidParam } from '../http/path-params';
 
 /** Account health (daily score), the risk register per account, and tenders (政府采购) with deadline reminders. */
 @ApiTags('health, risks, tenders')

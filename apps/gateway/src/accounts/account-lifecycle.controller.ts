@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -30,12 +18,8 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
-import { etagOf, versionFromIfMatch } from './preconditions';
-
-export const uuidParam = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new KamError('validation_failed', { fields: 'id' }, [{ field: 'id', message: 'id must be a UUID' }]),
-});
+import { uuidParam } from '../http/path-params';
+import { etagOf, versionFromIfMatch } from '../http/preconditions';
 
 @ApiTags('accounts')
 @ApiBearerAuth()

@@ -33,7 +33,7 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
-import { idempotencyKeyOf } from './preconditions';
+import { idempotencyKeyOf } from '../http/preconditions';
 import { CSV_BOM, csvLine } from './csv';
 
 /** A thousand accounts are checked and written in one transaction: more than a plain request's timeout. */

@@ -26,7 +26,7 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from './preconditions';
+import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
 
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () =>

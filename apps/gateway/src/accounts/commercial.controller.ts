@@ -31,8 +31,8 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from './preconditions';
-import { uuidParam } from './account-lifecycle.controller';
+import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidParam } from '../http/path-params';
 
 const contractIdParam = new ParseUUIDPipe({
   exceptionFactory: () =>

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -20,7 +9,6 @@ import {
   ComplaintTransitionDto,
   ComplaintView,
   CreateComplaintDto,
-  KamError,
   ListComplaintsQuery,
   Page,
   RunComplaintSweepDto,
@@ -29,16 +17,10 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires, RequiresCapability } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../accounts/preconditions';
-import { uuidParam } from '../accounts/account-lifecycle.controller';
+import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidParam, uuidPathParam } from '../http/path-params';
 
-/** A path id that is not a UUID is a 400 naming the parameter. */
-const complaintId = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new KamError('validation_failed', { fields: 'complaintId' }, [
-      { field: 'complaintId', message: 'complaintId must be a UUID' },
-    ]),
-});
+const complaintId = uuidPathParam('complaintId');
 
 /** Customer complaints (客户投诉处理表) with SLA deadlines, the handling process, the callback and metrics. */
 @ApiTags('complaints')

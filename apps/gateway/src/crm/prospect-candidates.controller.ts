@@ -11,7 +11,7 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { uuidParam } from '../accounts/account-lifecycle.controller';
+import { uuidParam } from '../http/path-params';
 
 /** CRM companies that are not key accounts yet, and their promotion to prospects (issue 7). */
 @ApiTags('crm')

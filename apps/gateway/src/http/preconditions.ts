@@ -12,6 +12,11 @@ export function versionFromIfMatch(header: string | undefined): number {
   return version;
 }
 
+/** If-Match is optional on deletes and approvals: when given, it must be the current version. */
+export function optionalIfMatch(ifMatch: string | undefined): number | undefined {
+  return ifMatch === undefined ? undefined : versionFromIfMatch(ifMatch);
+}
+
 export function etagOf(version: number): string {
   return `"${version}"`;
 }

@@ -28,8 +28,8 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, versionFromIfMatch } from '../accounts/preconditions';
-import { uuidParam } from '../accounts/account-lifecycle.controller';
+import { etagOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidParam } from '../http/path-params';
 
 @ApiTags('organisation')
 @ApiBearerAuth()

@@ -15,8 +15,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf } from '../accounts/preconditions';
-import { optionalIfMatch, uuidPathParam } from './setup-params';
+import { etagOf, idempotencyKeyOf } from '../http/preconditions';
+import { optionalIfMatch } from '../http/preconditions';
+import { uuidPathParam } from '../http/path-params';
 
 /** 提成方案 (tiered commission plans) and 提成结算预案 (monthly commission statements), approved by the director. */
 @ApiTags('performance')

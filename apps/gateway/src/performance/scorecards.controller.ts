@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -32,15 +21,8 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, versionFromIfMatch } from '../accounts/preconditions';
-
-const idParam = (name: string) =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new KamError('validation_failed', { fields: name }, [
-        { field: name, message: `${name} must be a UUID` },
-      ]),
-  });
+import { etagOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidPathParam } from '../http/path-params';
 
 /**
  * Scorecards: ratings with evidence, publication, the member's acknowledgement or appeal, the director's
@@ -71,7 +53,7 @@ export class ScorecardsController {
   @ApiOperation({ summary: 'One scorecard with its criteria, points and explanations' })
   async get(
     @CurrentActor() actor: Actor,
-    @Param('id', idParam('id')) id: string,
+    @Param('id', uuidPathParam('id')) id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ScorecardView> {
     const s = await this.rpc.request<ScorecardView>(SUBJECTS.performance.scorecardGet, actor, { id });
@@ -84,7 +66,10 @@ export class ScorecardsController {
   @ApiOperation({
     summary: "The member's statement: score, band, department modifier, commission, every formula",
   })
-  statement(@CurrentActor() actor: Actor, @Param('id', idParam('id')) id: string): Promise<StatementView> {
+  statement(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPathParam('id')) id: string,
+  ): Promise<StatementView> {
     return this.rpc.request(SUBJECTS.performance.scorecardStatement, actor, { id });
   }
 
@@ -97,7 +82,7 @@ export class ScorecardsController {
   })
   async rate(
     @CurrentActor() actor: Actor,
-    @Param('id', idParam('id')) id: string,
+    @Param('id', uuidPathParam('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(RateScorecardDto)) body: RateScorecardDto,
     @Res({ passthrough: true }) res: Response,
@@ -115,7 +100,10 @@ export class ScorecardsController {
   @HttpCode(200)
   @Requires('publish', 'Scorecard')
   @ApiOperation({ summary: 'Publish a rated scorecard to the member; the 5-day appeal window starts' })
-  publish(@CurrentActor() actor: Actor, @Param('id', idParam('id')) id: string): Promise<ScorecardView> {
+  publish(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPathParam('id')) id: string,
+  ): Promise<ScorecardView> {
     return this.rpc.request(SUBJECTS.performance.scorecardPublish, actor, { id });
   }
 
@@ -123,7 +111,10 @@ export class ScorecardsController {
   @HttpCode(200)
   @Requires('acknowledge', 'Scorecard')
   @ApiOperation({ summary: 'The member acknowledges their published scorecard' })
-  acknowledge(@CurrentActor() actor: Actor, @Param('id', idParam('id')) id: string): Promise<ScorecardView> {
+  acknowledge(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPathParam('id')) id: string,
+  ): Promise<ScorecardView> {
     return this.rpc.request(SUBJECTS.performance.scorecardAcknowledge, actor, { id });
   }
 
@@ -133,7 +124,7 @@ export class ScorecardsController {
   @ApiOperation({ summary: 'The member appeals within 5 days of publication; the director decides' })
   appeal(
     @CurrentActor() actor: Actor,
-    @Param('id', idParam('id')) id: string,
+    @Param('id', uuidPathParam('id')) id: string,
     @Body(new DtoPipe(AppealDto)) body: AppealDto,
   ): Promise<AppealView> {
     return this.rpc.request(SUBJECTS.performance.scorecardAppeal, actor, { id, data: body });
@@ -143,7 +134,10 @@ export class ScorecardsController {
   @HttpCode(200)
   @Requires('approve', 'Scorecard')
   @ApiOperation({ summary: 'Director: approve (after acknowledgement or once the appeal window has passed)' })
-  approve(@CurrentActor() actor: Actor, @Param('id', idParam('id')) id: string): Promise<ScorecardView> {
+  approve(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPathParam('id')) id: string,
+  ): Promise<ScorecardView> {
     return this.rpc.request(SUBJECTS.performance.scorecardApprove, actor, { id });
   }
 
@@ -167,7 +161,7 @@ export class ScorecardsController {
   })
   decideAppeal(
     @CurrentActor() actor: Actor,
-    @Param('id', idParam('id')) id: string,
+    @Param('id', uuidPathParam('id')) id: string,
     @Body(new DtoPipe(DecideAppealDto)) body: DecideAppealDto,
   ): Promise<AppealView> {
     return this.rpc.request(SUBJECTS.performance.appealDecide, actor, { id, data: body });
@@ -195,7 +189,7 @@ export class ScorecardsController {
   })
   decideWarning(
     @CurrentActor() actor: Actor,
-    @Param('id', idParam('id')) id: string,
+    @Param('id', uuidPathParam('id')) id: string,
     @Body(new DtoPipe(DecideWarningDto)) body: DecideWarningDto,
   ): Promise<EliminationWarningView> {
     return this.rpc.request(SUBJECTS.performance.warningDecide, actor, { id, data: body });

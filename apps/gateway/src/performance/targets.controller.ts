@@ -26,8 +26,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../accounts/preconditions';
-import { optionalIfMatch, uuidPathParam } from './setup-params';
+import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { optionalIfMatch } from '../http/preconditions';
+import { uuidPathParam } from '../http/path-params';
 
 /** Targets (目标): department, team or member; year, quarter or month; challenge targets; decomposition. */
 @ApiTags('performance')

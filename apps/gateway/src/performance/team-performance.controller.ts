@@ -12,8 +12,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf } from '../accounts/preconditions';
-import { optionalIfMatch, uuidPathParam } from './setup-params';
+import { etagOf } from '../http/preconditions';
+import { optionalIfMatch } from '../http/preconditions';
+import { uuidPathParam } from '../http/path-params';
 
 /** Team performance (团队绩效): target completion, collaboration, team ranking. */
 @ApiTags('performance')

@@ -12,7 +12,7 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf } from '../accounts/preconditions';
+import { etagOf, idempotencyKeyOf } from '../http/preconditions';
 
 /** Scorecard templates (考核表) per position, versioned; the policy's defaults on first use. */
 @ApiTags('performance')

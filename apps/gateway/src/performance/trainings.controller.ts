@@ -26,8 +26,8 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../accounts/preconditions';
-import { uuidPathParam } from './setup-params';
+import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidPathParam } from '../http/path-params';
 
 /** Staff training (试用期培训, 在职培训, 岗位职责考核): sessions, attendance and assessment scores. */
 @ApiTags('performance')

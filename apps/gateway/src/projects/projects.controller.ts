@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -18,7 +6,6 @@ import {
   CreateProjectDto,
   CreateProjectRiskDto,
   CreateProjectTaskDto,
-  KamError,
   ListProjectsQuery,
   Page,
   ProjectApprovalDto,
@@ -34,20 +21,13 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../accounts/preconditions';
-import { uuidParam } from '../accounts/account-lifecycle.controller';
+import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidParam } from '../http/path-params';
+import { uuidPathParam } from '../http/path-params';
 
-/** A path id that is not a UUID is a 400 naming the parameter. */
-const idPipe = (name: string) =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new KamError('validation_failed', { fields: name }, [
-        { field: name, message: `${name} must be a UUID` },
-      ]),
-  });
-const projectId = idPipe('projectId');
-const taskId = idPipe('taskId');
-const riskId = idPipe('riskId');
+const projectId = uuidPathParam('projectId');
+const taskId = uuidPathParam('taskId');
+const riskId = uuidPathParam('riskId');
 
 /** An optional If-Match: absent is fine, present must be a version. */
 const optionalVersion = (ifMatch: string | undefined) =>

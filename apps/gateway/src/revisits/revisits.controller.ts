@@ -17,8 +17,8 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires, RequiresCapability } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, versionFromIfMatch } from '../accounts/preconditions';
-import { uuidParam } from '../accounts/account-lifecycle.controller';
+import { etagOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidParam } from '../http/path-params';
 
 /** Revisits (回访) on the tier cadence: lists, completion with the outcome, rescheduling with a reason. */
 @ApiTags('revisits')

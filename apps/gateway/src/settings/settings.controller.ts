@@ -13,7 +13,7 @@ import { Actor, SUBJECTS } from '@app/contracts';
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, versionFromIfMatch } from '../accounts/preconditions';
+import { etagOf, versionFromIfMatch } from '../http/preconditions';
 
 export class UpdateSettingsDto {
   @ApiProperty({

@@ -1,22 +1,10 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   Actor,
   AnswerSurveyDto,
   CreateSurveyDto,
-  KamError,
   ListSurveysQuery,
   Page,
   RunSurveyScheduleDto,
@@ -28,16 +16,10 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires, RequiresCapability } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../accounts/preconditions';
-import { uuidParam } from '../accounts/account-lifecycle.controller';
+import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidParam, uuidPathParam } from '../http/path-params';
 
-/** A path id that is not a UUID is a 400 naming the parameter. */
-const surveyId = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new KamError('validation_failed', { fields: 'surveyId' }, [
-      { field: 'surveyId', message: 'surveyId must be a UUID' },
-    ]),
-});
+const surveyId = uuidPathParam('surveyId');
 
 /** Satisfaction surveys (满意度调查): quarterly, after resolved complaints, or by hand; answers and aggregates. */
 @ApiTags('surveys')
