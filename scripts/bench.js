@@ -229,7 +229,8 @@ async function main() {
   const stack = require('./lib/stack');
   const { bootstrapDatabase, withClient } = require('./lib/database');
   const apps = require('./lib/apps');
-  const profile = 'bench';
+  // KAM_BENCH_PROFILE=bench2: a second stack on other ports and data folder, beside a running benchmark.
+  const profile = process.env.KAM_BENCH_PROFILE === 'bench2' ? 'bench2' : 'bench';
 
   log('building …');
   build();

@@ -21,6 +21,8 @@ const PROFILES = {
   dev: { pg: 54329, redis: 63790, nats: 42220, http: 3000 },
   test: { pg: 54339, redis: 63791, nats: 42221, http: 3100 },
   bench: { pg: 54349, redis: 63792, nats: 42222, http: 3200 },
+  /** A second benchmark stack (KAM_BENCH_PROFILE=bench2), for a run beside another one. */
+  bench2: { pg: 54359, redis: 63793, nats: 42223, http: 3055 },
 };
 
 /** Parallel test stacks (KAM_TEST_SLOT=1..9) get their own ports and data folder: test1, test2, … */

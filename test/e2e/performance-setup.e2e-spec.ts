@@ -1108,6 +1108,22 @@ describe('performance evaluation set-up', () => {
       };
     const rate = (teamId: string, body: Body, who: Who = 'director') =>
       api().put(`/api/v1/performance/teams/${teamId}/collaboration`).set(as(who, sales)).send(body);
+    /** The month's stored rows, every column (updated_at included), by team. */
+    const evaluations = () =>
+      db<{ team_id: string; version: number; sales_minor: string; updated_at: Date }>(
+        `SELECT * FROM ${PE}.team_evaluations WHERE workspace_id = $1 AND month = $2 ORDER BY team_id`,
+        [sales.workspaceId, MONTH],
+      );
+    const order = (who: Who, accountId: string, amountMinor: number) =>
+      api()
+        .post(`/api/v1/accounts/${accountId}/orders`)
+        .set(as('director', sales))
+        .send({
+          memberId: sales.members[who].id,
+          amount: { amountMinor, currency: 'CNY' },
+          orderedOn: '2026-10-20',
+        })
+        .expect(201);
 
     beforeAll(async () => {
       const target = (scope: string, scopeId: string | undefined, value: string) =>
@@ -1153,15 +1169,13 @@ describe('performance evaluation set-up', () => {
       expect(t[sales.teams.service]).toMatchObject({ completionPct: null, collaboration: null, rank: 3 });
       expect(t[sales.teams.research]).toMatchObject({ completionPct: null, rank: 3 });
       expect(v.teams.map((r) => r.rank)).toEqual([1, 2, 3, 3]);
-      const stored = await db(
-        `SELECT team_id, rank FROM ${PE}.team_evaluations WHERE workspace_id = $1 AND month = $2`,
-        [sales.workspaceId, MONTH],
-      );
-      expect(stored).toHaveLength(4);
+      // Computed, not stored: a team never rated has no row (version 0) while the month is open.
+      expect(v.teams.map((r) => r.version)).toEqual([0, 0, 0, 0]);
+      expect(await evaluations()).toEqual([]);
     });
 
     it("the director's collaboration rating breaks the tie; If-Match guards a change", async () => {
-      // The month's row exists since it was first shown (version 1); the rating is its first change.
+      // The rating stores the team's row (version 1); the other teams stay computed.
       const res = await rate(sales.teams.service, { month: MONTH, rating: 85.5, note: '配合积极' }).expect(
         200,
       );
@@ -1169,20 +1183,21 @@ describe('performance evaluation set-up', () => {
         teamId: sales.teams.service,
         collaboration: '85.50',
         rank: 3,
-        version: 2,
+        version: 1,
       });
-      expect(res.headers.etag).toBe('"2"');
+      expect(res.headers.etag).toBe('"1"');
+      expect((await evaluations()).map((e) => [e.team_id, e.version])).toEqual([[sales.teams.service, 1]]);
       const t = Object.fromEntries((await teams()).teams.map((r) => [r.teamId, r]));
       expect(t[sales.teams.research].rank).toBe(4);
       expectProblem(
-        await rate(sales.teams.service, { month: MONTH, rating: 90 }).set('If-Match', '"1"'),
+        await rate(sales.teams.service, { month: MONTH, rating: 90 }).set('If-Match', '"2"'),
         412,
         'precondition_failed',
       );
       const second = await rate(sales.teams.service, { month: MONTH, rating: 90 })
-        .set('If-Match', '"2"')
+        .set('If-Match', '"1"')
         .expect(200);
-      expect(second.body).toMatchObject({ collaboration: '90.00', version: 3 });
+      expect(second.body).toMatchObject({ collaboration: '90.00', version: 2 });
       expect(
         (await auditOf(sales, 'team_evaluation', `${sales.teams.service}:${MONTH}`)).map((a) => a.action),
       ).toEqual(['rate_collaboration', 'rate_collaboration']);
@@ -1220,6 +1235,123 @@ describe('performance evaluation set-up', () => {
         403,
         'forbidden',
       );
+    });
+
+    it('reading writes nothing; while the month is open a new order shows at once', async () => {
+      const rows = await evaluations();
+      const before = await state(sales);
+      const first = await teams();
+      expect(await teams()).toEqual(first);
+      expect(await evaluations()).toEqual(rows);
+      // am3 (team 2) sells 500,000 more in October: 2,500,000 of 2,500,000.
+      await order('am3', sales.accounts.am3Own, 500_000);
+      const after = await teams();
+      expect(after.department.salesMinor).toBe('4100000');
+      expect(after.teams.find((r) => r.teamId === sales.teams.team2)).toMatchObject({
+        salesMinor: '2500000',
+        completionPct: '100.00',
+        rank: 2,
+        version: 0,
+      });
+      expect(await evaluations()).toEqual(rows);
+      expect(await state(sales)).toEqual(before);
+    });
+
+    it('the lock stores the figures as shown; afterwards they stay, whatever is recorded, and no rating', async () => {
+      // October's cycle from opening to the lock: member sales targets (the results criterion needs one), the
+      // director rates every card, publishes, members acknowledge, the director approves.
+      await db(
+        `INSERT INTO ${PE}.targets (id, workspace_id, scope, scope_id, metric, period_kind, year, period_index, value)
+         SELECT gen_random_uuid(), $1, 'member', id, 'sales_amount', 'month', 2026, 10, 1000000
+           FROM unnest($2::uuid[]) AS id`,
+        [sales.workspaceId, Object.values(sales.members).map((m) => m.id)],
+      );
+      await api()
+        .post('/api/v1/performance/cycles')
+        .set(as('director', sales))
+        .send({ month: MONTH })
+        .expect(201);
+      const cards = async () =>
+        (
+          await api()
+            .get(`/api/v1/performance/scorecards?month=${MONTH}&limit=500`)
+            .set(as('director', sales))
+            .expect(200)
+        ).body.items as {
+          id: string;
+          memberId: string;
+          version: number;
+          status: string;
+          items: { criterionKey: string; kind: string; maxPoints: string }[];
+        }[];
+      for (const c of await cards())
+        await api()
+          .post(`/api/v1/performance/scorecards/${c.id}/ratings`)
+          .set(as('director', sales))
+          .set('If-Match', `"${c.version}"`)
+          .send({
+            ratings: c.items
+              .filter((i) => i.kind === 'manual')
+              .map((i) => ({ criterionKey: i.criterionKey, points: (Number(i.maxPoints) * 0.8).toFixed(2) })),
+          })
+          .expect(200);
+      await api()
+        .post(`/api/v1/performance/cycles/${MONTH}/publish`)
+        .set(as('director', sales))
+        .send({})
+        .expect(200);
+      const who = new Map(Object.entries(sales.members).map(([k, m]) => [m.id, k as Who]));
+      const published = await cards();
+      for (const c of published)
+        await api()
+          .post(`/api/v1/performance/scorecards/${c.id}/acknowledge`)
+          .set(as(who.get(c.memberId)!, sales))
+          .expect(200);
+      await api().post(`/api/v1/performance/cycles/${MONTH}/approve`).set(as('director', sales)).expect(200);
+
+      const shown = await teams();
+      await api().post(`/api/v1/performance/cycles/${MONTH}/lock`).set(as('director', sales)).expect(200);
+      expect(await teams()).toEqual(shown);
+      const frozen = await evaluations();
+      expect(frozen.map((e) => [e.team_id, e.version])).toEqual(
+        shown.teams.map((t) => [t.teamId, t.version]).sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      );
+      expect(shown.teams.find((t) => t.teamId === sales.teams.service)).toMatchObject({
+        collaboration: '90.00',
+        version: 2,
+      });
+
+      // A late order of October and a changed team target: the locked month does not move.
+      await order('am1', sales.accounts.am1Own, 700_000);
+      await db(
+        `UPDATE ${PE}.targets SET value = 500000, challenge = 900000
+          WHERE workspace_id = $1 AND scope = 'team' AND scope_id = $2 AND year = 2026 AND period_index = 10`,
+        [sales.workspaceId, sales.teams.team1],
+      );
+      const before = await state(sales);
+      expect(await teams()).toEqual(shown);
+      expect(await teams('leader1')).toEqual({
+        ...shown,
+        teams: shown.teams.filter((t) => t.teamId === sales.teams.team1),
+      });
+      expect(await evaluations()).toEqual(frozen);
+      expectProblem(await rate(sales.teams.team1, { month: MONTH, rating: 70 }), 409, 'cycle_locked');
+      expect(await state(sales)).toEqual(before);
+      // Not even the service's own database role changes a locked month's team figures.
+      await expect(
+        withDb(serviceDatabaseUrl(system.env, 'performance-evaluation'), (c) =>
+          c.query(
+            `UPDATE ${PE}.team_evaluations SET sales_minor = 0 WHERE workspace_id = $1 AND month = $2`,
+            [sales.workspaceId, MONTH],
+          ),
+        ),
+      ).rejects.toThrow(/locked/);
+      // The next month is open: computed from fresh figures again.
+      expect(
+        (
+          await api().get('/api/v1/performance/teams?month=2026-11').set(as('director', sales)).expect(200)
+        ).body.teams.find((t: TeamRow) => t.teamId === sales.teams.team2),
+      ).toMatchObject({ salesMinor: '9999999', version: 0 });
     });
   });
   // ------------------------------------------------------------------------------------------ for the cycle

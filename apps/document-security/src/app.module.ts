@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MessagingModule } from '@app/messaging';
+import { MessagingModule, TransferBucket } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { JobsModule, PERIODIC_JOBS, QueueName } from '@app/jobs';
 import { SERVICES } from '@app/contracts';
@@ -17,7 +17,6 @@ import { DocumentGrantsService } from './documents/document-grants.service';
 import { DocumentsHandler } from './documents/documents.handler';
 import { DocumentJobs } from './documents/document-jobs';
 import { DocumentSchedulesService } from './documents/document-schedules.service';
-import { TransferBucket } from './documents/transfer-bucket';
 import { EXPORT_APPROVAL_THRESHOLD, ExportRequestsService } from './export-requests/export-requests.service';
 import { ExportRequestsHandler } from './export-requests/export-requests.handler';
 import { PoliciesService } from './policies/policies.service';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { MessagingModule } from '@app/messaging';
+import { MessagingModule, TransferBucket } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { JobsModule, QueueName } from '@app/jobs';
 import { APP_NAME, GATEWAY_CONFIG, GatewayConfig, SCHEMA } from './config';
@@ -37,7 +37,6 @@ import { TrainingsController } from './performance/trainings.controller';
 import { CommissionController } from './performance/commission.controller';
 import { TeamPerformanceController } from './performance/team-performance.controller';
 import { DocumentUpload } from './documents/document-upload';
-import { GatewayTransferBucket } from './documents/transfer-bucket';
 import { ProblemFilter } from './problem/problem.filter';
 import { TwentyWebhookController } from './crm/twenty-webhook.controller';
 import { CrmAdminController } from './crm/crm-admin.controller';
@@ -109,7 +108,7 @@ export class GatewayModule {
         Authenticator,
         TabAssets,
         DocumentUpload,
-        GatewayTransferBucket,
+        TransferBucket,
         CrmRedis,
         CrmConnectionService,
         CrmJobsService,

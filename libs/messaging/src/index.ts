@@ -11,3 +11,5 @@ export * from './outbox-relay';
 export * from './event-consumer';
 export * from './jetstream';
 export * from './messaging.module';
+export * from './transfer-bucket';
+export * from './workspace-list';

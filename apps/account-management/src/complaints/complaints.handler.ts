@@ -1,7 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import {
   Actor,
   ComplaintCallbackRequest,
@@ -9,14 +8,12 @@ import {
   ComplaintTransitionRequest,
   CreateComplaintRequest,
   GetComplaintRequest,
-  KamError,
   ListComplaintsRequest,
   parseDto,
   RunComplaintSweepRequest,
   SUBJECTS,
 } from '@app/contracts';
-import { hasCapability } from '@app/authz';
-import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName, queueReachable } from '@app/jobs';
+import { JobRunNow, QueueName } from '@app/jobs';
 import { RpcHandler } from '@app/messaging';
 import { ComplaintsService } from './complaints.service';
 import { ComplaintMetricsService } from './complaint-metrics.service';
@@ -28,13 +25,15 @@ const SWEEP_WAIT_MS = 20_000;
 /** NATS face of complaints. Thin: validate again (never trust the edge), then the use case. */
 @Injectable()
 export class ComplaintsHandler implements OnModuleDestroy {
-  private events?: QueueEvents;
+  private readonly runner: JobRunNow;
 
   constructor(
     private readonly complaints: ComplaintsService,
     private readonly metricsService: ComplaintMetricsService,
-    @InjectQueue(QueueName.Complaints) private readonly queue: Queue,
-  ) {}
+    @InjectQueue(QueueName.Complaints) queue: Queue,
+  ) {
+    this.runner = new JobRunNow(queue, { service: 'account-management', waitMs: SWEEP_WAIT_MS });
+  }
 
   @RpcHandler(SUBJECTS.accounts.complaintCreate)
   create(data: unknown, actor: Actor) {
@@ -71,36 +70,13 @@ export class ComplaintsHandler implements OnModuleDestroy {
 
   /** The job console's "run now": enqueues the caller's workspace's SLA sweep and waits for its result. */
   @RpcHandler(SUBJECTS.accounts.complaintRunSweep)
-  async runSweep(data: unknown, actor: Actor): Promise<{ marked: number; asOf: string }> {
+  runSweep(data: unknown, actor: Actor): Promise<{ marked: number; asOf: string }> {
     const r = parseDto(RunComplaintSweepRequest, data);
-    if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
-    // Redis away: 503 at once, not a wait in the client's offline queue until it returns.
-    if (!(await queueReachable(this.queue))) throw new KamError('service_unavailable', { service: 'redis' });
-    // Listening before enqueueing, so a fast job's completion is not missed.
-    const events = await this.queueEvents();
-    const job = await this.queue.add(
-      MarkComplaintBreachesJob.name,
-      { workspaceId: actor.workspaceId, asOf: r.data.asOf } satisfies MarkComplaintBreachesData,
-      { ...DEFAULT_JOB_OPTIONS, attempts: 1, jobId: `${MarkComplaintBreachesJob.name}-run-${randomUUID()}` },
-    );
-    return (await job.waitUntilFinished(events, SWEEP_WAIT_MS)) as {
-      marked: number;
-      asOf: string;
-    };
-  }
-
-  private async queueEvents(): Promise<QueueEvents> {
-    if (!this.events) {
-      this.events = new QueueEvents(QueueName.Complaints, {
-        connection: this.queue.opts.connection,
-        prefix: QUEUE_PREFIX,
-      });
-      await this.events.waitUntilReady();
-    }
-    return this.events;
+    const job: Omit<MarkComplaintBreachesData, 'workspaceId'> = { asOf: r.data.asOf };
+    return this.runner.run(actor, MarkComplaintBreachesJob.name, job);
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.events?.close();
+    await this.runner.close();
   }
 }

@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Queue, QueueEvents } from 'bullmq';
-import { Actor, KamError, RunDailyJobDto } from '@app/contracts';
-import { hasCapability } from '@app/authz';
-import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName, queueReachable } from '@app/jobs';
+import { Queue } from 'bullmq';
+import { Actor, RunDailyJobDto } from '@app/contracts';
+import { JobRunNow, QueueName } from '@app/jobs';
 import { DailyJobData } from '../jobs/account-health.job';
 
 /** How long the admin endpoint waits for the run it enqueued. */
@@ -15,41 +14,18 @@ export const RUN_DAILY_JOB_WAIT_MS = 20_000;
  */
 @Injectable()
 export class DailyJobRunner implements OnModuleDestroy {
-  private events?: QueueEvents;
+  private readonly runner: JobRunNow;
 
-  constructor(@InjectQueue(QueueName.AccountHealth) private readonly queue: Queue) {}
-
-  async run<T>(actor: Actor, jobName: string, dto: RunDailyJobDto): Promise<T> {
-    if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
-    // Redis away: 503 at once, not a wait in the client's offline queue until it returns.
-    if (!(await queueReachable(this.queue))) throw new KamError('service_unavailable', { service: 'redis' });
-    const events = await this.queueEvents();
-    const data: DailyJobData = { workspaceId: actor.workspaceId, asOf: dto.asOf };
-    // The request id names the job: a retried request waits for the same run instead of adding another.
-    const jobId = `${jobName}-${actor.workspaceId}-${actor.requestId}`.replace(/:/g, '-');
-    const job = await this.queue.add(jobName, data, { ...DEFAULT_JOB_OPTIONS, jobId });
-    try {
-      return (await job.waitUntilFinished(events, RUN_DAILY_JOB_WAIT_MS)) as T;
-    } catch (e) {
-      throw new KamError('service_unavailable', {
-        service: 'account-management',
-        reason: (e as Error).message,
-      });
-    }
+  constructor(@InjectQueue(QueueName.AccountHealth) queue: Queue) {
+    this.runner = new JobRunNow(queue, { service: 'account-management', waitMs: RUN_DAILY_JOB_WAIT_MS });
   }
 
-  private async queueEvents(): Promise<QueueEvents> {
-    if (!this.events) {
-      this.events = new QueueEvents(QueueName.AccountHealth, {
-        connection: this.queue.opts.connection,
-        prefix: QUEUE_PREFIX,
-      });
-    }
-    await this.events.waitUntilReady();
-    return this.events;
+  run<T>(actor: Actor, jobName: string, dto: RunDailyJobDto): Promise<T> {
+    const data: Omit<DailyJobData, 'workspaceId'> = { asOf: dto.asOf };
+    return this.runner.run<T>(actor, jobName, data);
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.events?.close();
+    await this.runner.close();
   }
 }

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { QueueName, scheduleForWorkspace } from '@app/jobs';
+import { QueueName, scheduleForWorkspace, ScheduledWorkspace, WorkspaceScheduleSync } from '@app/jobs';
 import { PURGE_IDEMPOTENCY_KEYS_CRON, PurgeIdempotencyKeysJob } from './purge-idempotency-keys.job';
 import { CREATE_DUE_REVISITS_CRON, CreateDueRevisitsJob } from './create-due-revisits.job';
 import {
@@ -22,61 +22,41 @@ import {
   ScheduleSatisfactionSurveysJob,
 } from '../surveys/schedule-satisfaction-surveys.job';
 
-/** How often workspaces are checked for new ones and changed time zones. */
-export const SCHEDULE_RESYNC_MS = 60_000;
-
 /**
  * Keeps one job scheduler per workspace and periodic job, in the workspace's time zone: at start, then every
- * minute for workspaces that are new or whose time zone changed (a workspace provisioned while the service runs
- * gets its daily jobs within a minute; a changed zone moves them).
+ * minute for workspaces that are new or whose time zone changed (libs/jobs WorkspaceScheduleSync: a workspace
+ * provisioned while the service runs gets its daily jobs within a minute; a changed zone moves them).
  */
 @Injectable()
 export class WorkspaceSchedulesService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('schedules');
-  /** Workspace id → the time zone its schedulers were last upserted with. */
-  private readonly scheduled = new Map<string, string>();
-  private timer?: NodeJS.Timeout;
+  private readonly workspaces: WorkspaceScheduleSync;
 
   constructor(
-    private readonly ds: DataSource,
+    ds: DataSource,
     @InjectQueue(QueueName.AccountMaintenance) private readonly maintenance: Queue,
     @InjectQueue(QueueName.Revisits) private readonly revisits: Queue,
     @InjectQueue(QueueName.Complaints) private readonly complaints: Queue,
     @InjectQueue(QueueName.AccountHealth) private readonly health: Queue,
     @InjectQueue(QueueName.Surveys) private readonly surveys: Queue,
-  ) {}
+  ) {
+    this.workspaces = new WorkspaceScheduleSync({
+      logger: this.logger,
+      list: () => ds.query(`SELECT id, time_zone AS "timeZone" FROM workspaces`),
+      apply: (w) => this.sync(w),
+    });
+  }
 
+  /** Every workspace's schedules are in place when the service has started (its own table is the list). */
   async onApplicationBootstrap(): Promise<void> {
-    await this.syncAll();
-    this.timer = setInterval(() => {
-      this.syncAll().catch((e: unknown) =>
-        this.logger.warn(`schedule resync failed: ${(e as Error).message}`),
-      );
-    }, SCHEDULE_RESYNC_MS);
-    this.timer.unref();
+    await this.workspaces.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.workspaces.stop();
   }
 
-  /** Upserts the schedulers of every workspace that is new to this process or whose time zone changed. */
-  async syncAll(): Promise<number> {
-    const workspaces: { id: string; time_zone: string }[] = await this.ds.query(
-      `SELECT id, time_zone FROM workspaces`,
-    );
-    let changed = 0;
-    for (const w of workspaces) {
-      if (this.scheduled.get(w.id) === w.time_zone) continue;
-      await this.sync({ id: w.id, timeZone: w.time_zone });
-      this.scheduled.set(w.id, w.time_zone);
-      changed++;
-    }
-    if (changed) this.logger.log(`schedules in place for ${changed} workspace(s)`);
-    return workspaces.length;
-  }
-
-  async sync(workspace: { id: string; timeZone: string }): Promise<void> {
+  async sync(workspace: ScheduledWorkspace): Promise<void> {
     await scheduleForWorkspace(
       this.maintenance,
       PurgeIdempotencyKeysJob.name,

@@ -1,12 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import {
   Actor,
   AnswerSurveyRequest,
   CreateSurveyRequest,
-  KamError,
   ListAccountSurveysRequest,
   ListSurveysRequest,
   parseDto,
@@ -14,8 +12,7 @@ import {
   SUBJECTS,
   SurveyAggregatesRequest,
 } from '@app/contracts';
-import { hasCapability } from '@app/authz';
-import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName, queueReachable } from '@app/jobs';
+import { JobRunNow, QueueName } from '@app/jobs';
 import { RpcHandler } from '@app/messaging';
 import { SurveysService } from './surveys.service';
 import {
@@ -30,12 +27,14 @@ const RUN_WAIT_MS = 20_000;
 /** NATS face of satisfaction surveys. Thin: validate again (never trust the edge), then the use case. */
 @Injectable()
 export class SurveysHandler implements OnModuleDestroy {
-  private events?: QueueEvents;
+  private readonly runner: JobRunNow;
 
   constructor(
     private readonly surveys: SurveysService,
-    @InjectQueue(QueueName.Surveys) private readonly queue: Queue,
-  ) {}
+    @InjectQueue(QueueName.Surveys) queue: Queue,
+  ) {
+    this.runner = new JobRunNow(queue, { service: 'account-management', waitMs: RUN_WAIT_MS });
+  }
 
   @RpcHandler(SUBJECTS.accounts.surveyList)
   list(data: unknown, actor: Actor) {
@@ -66,36 +65,13 @@ export class SurveysHandler implements OnModuleDestroy {
 
   /** The job console's "run now": enqueues the caller's workspace's survey schedule and waits for its result. */
   @RpcHandler(SUBJECTS.accounts.surveyRunSchedule)
-  async runSchedule(data: unknown, actor: Actor): Promise<ScheduleSatisfactionSurveysResult> {
+  runSchedule(data: unknown, actor: Actor): Promise<ScheduleSatisfactionSurveysResult> {
     const r = parseDto(RunSurveyScheduleRequest, data);
-    if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
-    // Redis away: 503 at once, not a wait in the client's offline queue until it returns.
-    if (!(await queueReachable(this.queue))) throw new KamError('service_unavailable', { service: 'redis' });
-    const events = await this.queueEvents();
-    const job = await this.queue.add(
-      ScheduleSatisfactionSurveysJob.name,
-      { workspaceId: actor.workspaceId, asOf: r.data.asOf } satisfies ScheduleSatisfactionSurveysData,
-      {
-        ...DEFAULT_JOB_OPTIONS,
-        attempts: 1,
-        jobId: `${ScheduleSatisfactionSurveysJob.name}-run-${randomUUID()}`,
-      },
-    );
-    return (await job.waitUntilFinished(events, RUN_WAIT_MS)) as ScheduleSatisfactionSurveysResult;
-  }
-
-  private async queueEvents(): Promise<QueueEvents> {
-    if (!this.events) {
-      this.events = new QueueEvents(QueueName.Surveys, {
-        connection: this.queue.opts.connection,
-        prefix: QUEUE_PREFIX,
-      });
-      await this.events.waitUntilReady();
-    }
-    return this.events;
+    const job: Omit<ScheduleSatisfactionSurveysData, 'workspaceId'> = { asOf: r.data.asOf };
+    return this.runner.run(actor, ScheduleSatisfactionSurveysJob.name, job);
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.events?.close();
+    await this.runner.close();
   }
 }

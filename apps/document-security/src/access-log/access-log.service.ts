@@ -276,10 +276,4 @@ export class AccessLogService {
         })),
     };
   }
-
-  /** Workspaces with a chain (the nightly verification runs for each). */
-  async workspaces(): Promise<string[]> {
-    const rows: { workspace_id: string }[] = await this.ds.query(`SELECT workspace_id FROM access_log_heads`);
-    return rows.map((r) => r.workspace_id);
-  }
 }

@@ -16,13 +16,13 @@ import {
 } from '@app/contracts';
 import { KamAbility } from '@app/authz';
 import { decodeCursor, encodeCursor } from '@app/persistence';
+import { TransferBucket } from '@app/messaging';
 import { AccessLogWriter } from '../access-log/access-log.writer';
 import { ContentCorruptError, MasterKeyMissingError, open, seal } from '../keys/envelope-crypto';
 import { KEY_RING, KeyRing } from '../keys/key-ring';
 import { classifyUpload, safeBaseName } from './content-type';
 import { DocumentAccess } from './document-access';
 import { DOCUMENT_COLUMNS, DocumentRow, toDocumentView, VERSION_COLUMNS, VersionRow } from './document.sql';
-import { TransferBucket } from './transfer-bucket';
 import { pdfOpens, watermarkPdf, watermarkText } from './watermark';
 
 export const DOCUMENT_MAX_BYTES = Symbol('DOCUMENT_MAX_BYTES');

@@ -9,19 +9,20 @@ import {
   ExportDocumentsDto,
   ExportRequestView,
   KamError,
+  MemberContextView,
   ListExportRequestsQuery,
   RedeemExportReply,
   RedeemExportRequest,
   validationError,
 } from '@app/contracts';
 import { KamAbility } from '@app/authz';
+import { TransferBucket } from '@app/messaging';
 import { AccessLogWriter } from '../access-log/access-log.writer';
 import { DocumentAccess } from '../documents/document-access';
 import { DOCUMENT_COLUMNS, DocumentRow } from '../documents/document.sql';
 import { DocumentsService } from '../documents/documents.service';
-import { TransferBucket } from '../documents/transfer-bucket';
 import { EXPORT_DOWNLOAD_WINDOW_MS, ExportAttempt, needsApproval, whyNotUsable } from './export-rules';
-import { zip } from './zip';
+import { ZipEntry, zipStream } from './zip';
 
 export const EXPORT_APPROVAL_THRESHOLD = Symbol('EXPORT_APPROVAL_THRESHOLD');
 
@@ -281,7 +282,11 @@ export class ExportRequestsService {
   /**
    * A zip of the current versions of the documents, each watermarked with its own access-log entry. Over the
    * threshold or with a secret document it needs an approved request of the caller naming exactly these documents;
-   * the request is used up only when the zip is ready.
+   * the request is used up only when the zip is complete.
+   *
+   * The zip is streamed into the transfer bucket as it is written: one document is decrypted and watermarked only
+   * when the previous one has gone out, so the service holds one document (and the central directory) at a time,
+   * whatever the size of the export.
    */
   async exportDocuments(actor: Actor, dto: ExportDocumentsDto): Promise<DocumentExportView> {
     const member = await this.documents.member(actor);
@@ -298,24 +303,25 @@ export class ExportRequestsService {
       throw new KamError('export_approval_required', { count: docs.length, threshold: this.threshold });
     }
     const exportId = randomUUID();
+    const objectName = `down.${randomUUID()}`;
     const build = async (): Promise<DocumentExportView> => {
-      const entries: { name: string; data: Buffer; modified: Date }[] = [];
       const entryIds: string[] = [];
-      for (const [i, d] of docs.entries()) {
-        const r = await this.documents.render(actor, member, d, d.current_version, 'export', {
-          exportId,
-          exportRequestId: dto.exportRequestId ?? null,
-        });
-        entries.push({ name: entryName(i, r.fileName), data: r.content, modified: new Date() });
-        entryIds.push(r.entryId);
-      }
-      const archive = zip(entries);
-      const objectName = `down.${randomUUID()}`;
-      await this.bucket.put(objectName, archive);
+      const sizeBytes = await this.bucket.putStream(
+        objectName,
+        zipStream(
+          this.rendered(
+            actor,
+            member,
+            docs,
+            { exportId, exportRequestId: dto.exportRequestId ?? null },
+            entryIds,
+          ),
+        ),
+      );
       return {
         objectName,
         fileName: `documents-${new Date().toISOString().slice(0, 10)}.zip`,
-        sizeBytes: archive.length,
+        sizeBytes,
         documentCount: docs.length,
         exportRequestId: dto.exportRequestId ?? null,
         accessLogEntryIds: entryIds,
@@ -323,16 +329,49 @@ export class ExportRequestsService {
     };
     const requestId = dto.exportRequestId;
     if (!requestId) return build();
-    // The approval is used up with the zip: a failed build leaves it unused.
-    return this.ds.transaction(async (m) => {
-      await this.useUp(m, actor, requestId, {
-        kind: 'documents',
-        memberId: actor.memberId,
-        now: new Date(),
-        documentIds: ids,
+    // The approval is used up with the zip: a failed build leaves it unused (and no object in the bucket).
+    try {
+      return await this.ds.transaction(async (m) => {
+        await this.useUp(m, actor, requestId, {
+          kind: 'documents',
+          memberId: actor.memberId,
+          now: new Date(),
+          documentIds: ids,
+        });
+        return build();
       });
-      return build();
-    });
+    } catch (e) {
+      await this.bucket.discard(objectName).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
+   * The zip entries of an export, each document decrypted and watermarked (with its access-log entry, collected in
+   * `entryIds`) only when the zip writer asks for it. One expression per document: no local of this generator keeps
+   * a rendered file alive while the next one is rendered.
+   */
+  private async *rendered(
+    actor: Actor,
+    member: MemberContextView | null,
+    docs: DocumentRow[],
+    details: Record<string, unknown>,
+    entryIds: string[],
+  ): AsyncGenerator<ZipEntry> {
+    for (const [i, d] of docs.entries()) yield await this.entry(actor, member, i, d, details, entryIds);
+  }
+
+  private async entry(
+    actor: Actor,
+    member: MemberContextView | null,
+    i: number,
+    d: DocumentRow,
+    details: Record<string, unknown>,
+    entryIds: string[],
+  ): Promise<ZipEntry> {
+    const r = await this.documents.render(actor, member, d, d.current_version, 'export', details);
+    entryIds.push(r.entryId);
+    return { name: entryName(i, r.fileName), data: r.content, modified: new Date() };
   }
 
   /**

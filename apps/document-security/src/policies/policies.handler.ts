@@ -1,17 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
-import {
-  Actor,
-  DocumentIdRequest,
-  KamError,
-  parseDto,
-  RunDocumentJobRequest,
-  SUBJECTS,
-} from '@app/contracts';
-import { hasCapability } from '@app/authz';
-import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName, queueReachable } from '@app/jobs';
+import { Queue } from 'bullmq';
+import { Actor, DocumentIdRequest, parseDto, RunDocumentJobRequest, SUBJECTS } from '@app/contracts';
+import { JobRunNow, QueueName } from '@app/jobs';
 import { RpcHandler } from '@app/messaging';
 import { REMIND_POLICY_ACKNOWLEDGEMENTS_JOB, RemindPoliciesData } from '../documents/document-jobs';
 import { PoliciesService } from './policies.service';
@@ -21,12 +12,14 @@ const RUN_WAIT_MS = 120_000;
 /** NATS face of policy documents (issue 6, point 6), and the console's "run the reminders now". */
 @Injectable()
 export class PoliciesHandler implements OnApplicationShutdown {
-  private events?: QueueEvents;
+  private readonly runner: JobRunNow;
 
   constructor(
     private readonly policies: PoliciesService,
-    @InjectQueue(QueueName.Documents) private readonly queue: Queue,
-  ) {}
+    @InjectQueue(QueueName.Documents) queue: Queue,
+  ) {
+    this.runner = new JobRunNow(queue, { service: 'document-security', waitMs: RUN_WAIT_MS });
+  }
 
   @RpcHandler(SUBJECTS.documents.policyPublish)
   publish(data: unknown, actor: Actor) {
@@ -45,31 +38,13 @@ export class PoliciesHandler implements OnApplicationShutdown {
 
   /** The same job through the queue, waited for, visible in the console. */
   @RpcHandler(SUBJECTS.documents.runPolicyReminders)
-  async runReminders(data: unknown, actor: Actor): Promise<unknown> {
+  runReminders(data: unknown, actor: Actor): Promise<unknown> {
     const r = parseDto(RunDocumentJobRequest, data);
-    if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
-    // While Redis is away, answer 503 at once instead of waiting in the client's offline queue.
-    if (!(await queueReachable(this.queue))) throw new KamError('service_unavailable', { service: 'redis' });
-    if (!this.events) {
-      this.events = new QueueEvents(QueueName.Documents, {
-        connection: this.queue.opts.connection,
-        prefix: QUEUE_PREFIX,
-      });
-      await this.events.waitUntilReady();
-    }
-    const job = await this.queue.add(
-      REMIND_POLICY_ACKNOWLEDGEMENTS_JOB,
-      { workspaceId: actor.workspaceId, asOf: r.data.asOf } satisfies RemindPoliciesData,
-      {
-        ...DEFAULT_JOB_OPTIONS,
-        attempts: 1,
-        jobId: `${REMIND_POLICY_ACKNOWLEDGEMENTS_JOB}-run-${randomUUID()}`,
-      },
-    );
-    return job.waitUntilFinished(this.events, RUN_WAIT_MS);
+    const job: Omit<RemindPoliciesData, 'workspaceId'> = { asOf: r.data.asOf };
+    return this.runner.run(actor, REMIND_POLICY_ACKNOWLEDGEMENTS_JOB, job);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.events?.close();
+    await this.runner.close();
   }
 }

@@ -19,10 +19,8 @@ import { AccessLogWriter } from '../access-log/access-log.writer';
 import { systemActor } from '../documents/document-access';
 import { DocumentRow } from '../documents/document.sql';
 import { DocumentsService } from '../documents/documents.service';
+import { storedTimeZone } from '../workspaces/workspace-zones';
 import { dayIn, policyAudience, PUBLISHABLE_CLASSIFICATIONS, splitAcknowledged } from './policy-audience';
-
-/** TODO(issue 6): the workspace's own time zone, as for the other document schedules. */
-const TIME_ZONE = 'Asia/Shanghai';
 
 interface PublicationRow {
   document_id: string;
@@ -201,7 +199,8 @@ export class PoliciesService {
     );
     if (!pubs.length) return { policies: 0, reminders: 0 };
     const audience = await this.audience(workspaceId, randomUUID());
-    const day = dayIn(asOf, TIME_ZONE);
+    // The day in the workspace's own zone (Asia/Shanghai while account-management has not named it yet).
+    const day = dayIn(asOf, await storedTimeZone(this.ds, workspaceId));
     let reminders = 0;
     await this.ds.transaction(async (m) => {
       for (const p of pubs) {

@@ -1,23 +1,10 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   AccountView,
   Actor,
   CreateAccountDto,
-  KamError,
   ListAccountsQuery,
   Page,
   SUBJECTS,
@@ -27,11 +14,9 @@ import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
 import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidParam } from '../http/path-params';
 
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new KamError('validation_failed', { fields: 'id' }, [{ field: 'id', message: 'id must be a UUID' }]),
-});
+const uuid = uuidParam;
 
 @ApiTags('accounts')
 @ApiBearerAuth()

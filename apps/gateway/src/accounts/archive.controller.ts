@@ -6,7 +6,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -22,7 +21,6 @@ import {
   CreateContactDto,
   CreatePlanDto,
   CreateRecordDto,
-  KamError,
   ListRecordsQuery,
   Page,
   SUBJECTS,
@@ -33,7 +31,7 @@ import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
 import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
-import { uuidParam } from '../http/path-params';
+import { uuidParam, uuidPathParam } from '../http/path-params';
 
 /** If-Match is optional on a delete: when given, it must be the current version. */
 function optionalVersion(ifMatch: string | undefined): number | undefined {
@@ -41,13 +39,7 @@ function optionalVersion(ifMatch: string | undefined): number | undefined {
 }
 
 /** A path id that is not a UUID is a 400 naming the parameter. */
-const idParam = (name: string) =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new KamError('validation_failed', { fields: name }, [
-        { field: name, message: `${name} must be a UUID` },
-      ]),
-  });
+const idParam = uuidPathParam;
 
 /** The customer archive: contacts, communication records and account plans of a key account. */
 @ApiTags('archive')

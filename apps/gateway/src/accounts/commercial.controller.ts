@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -19,7 +7,6 @@ import {
   ContractView,
   CreateContractDto,
   CreateOrderDto,
-  KamError,
   ListContractsQuery,
   ListOrdersQuery,
   OrderCreated,
@@ -32,14 +19,9 @@ import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
 import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
-import { uuidParam } from '../http/path-params';
+import { uuidParam, uuidPathParam } from '../http/path-params';
 
-const contractIdParam = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new KamError('validation_failed', { fields: 'contractId' }, [
-      { field: 'contractId', message: 'contractId must be a UUID' },
-    ]),
-});
+const contractIdParam = uuidPathParam('contractId');
 
 /** Orders (sales records) and contracts of key accounts, with the director's discount approvals. */
 @ApiTags('orders and contracts')

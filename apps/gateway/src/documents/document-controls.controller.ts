@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -8,7 +8,6 @@ import {
   DocumentExportView,
   ExportDocumentsDto,
   ExportRequestView,
-  KamError,
   ListExportRequestsQuery,
   PolicyAcknowledgementsView,
   PolicyAcknowledgementView,
@@ -16,18 +15,13 @@ import {
   RunDocumentJobDto,
   SUBJECTS,
 } from '@app/contracts';
-import { RpcClient } from '@app/messaging';
+import { RpcClient, TransferBucket } from '@app/messaging';
 import { CurrentActor, RequiresCapability } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { GatewayTransferBucket } from './transfer-bucket';
+import { sendTransfer } from './transfer-response';
+import { uuidPathParam } from '../http/path-params';
 
-const uuid = (name: string) =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new KamError('validation_failed', { fields: name }, [
-        { field: name, message: `${name} must be a UUID` },
-      ]),
-  });
+const uuid = uuidPathParam;
 
 /** A zip of many documents takes longer than one download. */
 const EXPORT_TIMEOUT_MS = 120_000;
@@ -43,7 +37,7 @@ const EXPORT_TIMEOUT_MS = 120_000;
 export class DocumentControlsController {
   constructor(
     private readonly rpc: RpcClient,
-    private readonly bucket: GatewayTransferBucket,
+    private readonly bucket: TransferBucket,
   ) {}
 
   @Post('export-requests')
@@ -110,17 +104,15 @@ export class DocumentControlsController {
       { data },
       { timeoutMs: EXPORT_TIMEOUT_MS },
     );
-    const bytes = await this.bucket.take(v.objectName);
-    if (!bytes) throw new KamError('service_unavailable', { service: 'document-transfer' });
-    res.status(200);
-    res.setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Length', String(bytes.length));
-    res.setHeader('Content-Disposition', `attachment; filename="${v.fileName}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Document-Count', String(v.documentCount));
-    if (v.exportRequestId) res.setHeader('X-Export-Request', v.exportRequestId);
-    res.end(bytes);
+    // Streamed from the bucket as the client reads: the gateway never holds the whole zip.
+    await sendTransfer(this.bucket, v.objectName, res, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="${v.fileName}"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Document-Count': String(v.documentCount),
+      ...(v.exportRequestId ? { 'X-Export-Request': v.exportRequestId } : {}),
+    });
   }
 
   @Post('documents/:id/publish')

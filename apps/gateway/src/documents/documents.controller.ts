@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -34,19 +22,14 @@ import {
   RotateKeysResult,
   SUBJECTS,
 } from '@app/contracts';
-import { RpcClient } from '@app/messaging';
+import { RpcClient, TransferBucket } from '@app/messaging';
 import { CurrentActor } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
 import { DocumentUpload, UploadedFile } from './document-upload';
-import { GatewayTransferBucket } from './transfer-bucket';
+import { sendTransfer } from './transfer-response';
+import { uuidPathParam } from '../http/path-params';
 
-const uuid = (name: string) =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new KamError('validation_failed', { fields: name }, [
-        { field: name, message: `${name} must be a UUID` },
-      ]),
-  });
+const uuid = uuidPathParam;
 
 /** Uploads and downloads move up to 25 MB through the transfer bucket and AES-GCM: more than the usual timeout. */
 const TRANSFER_TIMEOUT_MS = 30_000;
@@ -64,7 +47,7 @@ export class DocumentsController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly upload: DocumentUpload,
-    private readonly bucket: GatewayTransferBucket,
+    private readonly bucket: TransferBucket,
   ) {}
 
   /** Puts the file into the bucket, asks the service, and never leaves it there. */
@@ -175,21 +158,15 @@ export class DocumentsController {
       { id, query },
       { timeoutMs: TRANSFER_TIMEOUT_MS },
     );
-    const data = await this.bucket.take(v.objectName);
-    if (!data) throw new KamError('service_unavailable', { service: 'document-transfer' });
     const ascii = v.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-    res.status(200);
-    res.setHeader('Content-Type', v.mimeType);
-    res.setHeader('Content-Length', String(data.length));
-    res.setHeader(
-      'Content-Disposition',
-      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(v.fileName)}`,
-    );
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('X-Document-Version', String(v.version));
-    res.setHeader('X-Access-Log-Entry', v.accessLogEntryId);
-    res.end(data);
+    await sendTransfer(this.bucket, v.objectName, res, {
+      'Content-Type': v.mimeType,
+      'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(v.fileName)}`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Document-Version': String(v.version),
+      'X-Access-Log-Entry': v.accessLogEntryId,
+    });
   }
 
   @Get('documents/:id/grants')

@@ -1,18 +1,15 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import {
   Actor,
-  KamError,
   MonthRequest,
   parseDto,
   PublishCycleRequest,
   RunPerformanceJobRequest,
   SUBJECTS,
 } from '@app/contracts';
-import { hasCapability } from '@app/authz';
-import { DEFAULT_JOB_OPTIONS, QUEUE_PREFIX, QueueName, queueReachable } from '@app/jobs';
+import { JobRunNow, QueueName } from '@app/jobs';
 import { RpcHandler } from '@app/messaging';
 import { OpenMonthlyCycleJob, PerformanceJobData, RemindUnratedScorecardsJob } from '../jobs/performance.job';
 import { CyclesService } from './cycles.service';
@@ -23,12 +20,14 @@ const RUN_WAIT_MS = 120_000;
 /** NATS face of the monthly cycle; thin: parse, then the service. */
 @Injectable()
 export class CyclesHandler implements OnApplicationShutdown {
-  private events?: QueueEvents;
+  private readonly runner: JobRunNow;
 
   constructor(
     private readonly cycles: CyclesService,
-    @InjectQueue(QueueName.Performance) private readonly queue: Queue,
-  ) {}
+    @InjectQueue(QueueName.Performance) queue: Queue,
+  ) {
+    this.runner = new JobRunNow(queue, { service: 'performance-evaluation', waitMs: RUN_WAIT_MS });
+  }
 
   @RpcHandler(SUBJECTS.performance.cycleList)
   list(_data: unknown, actor: Actor) {
@@ -87,27 +86,13 @@ export class CyclesHandler implements OnApplicationShutdown {
   }
 
   /** The admin console's "run now": the same job through the queue, waited for, visible in the console. */
-  private async runNow(name: string, data: unknown, actor: Actor): Promise<unknown> {
+  private runNow(name: string, data: unknown, actor: Actor): Promise<unknown> {
     const r = parseDto(RunPerformanceJobRequest, data);
-    if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
-    // Redis away: 503 at once, not a wait in the client's offline queue until it returns.
-    if (!(await queueReachable(this.queue))) throw new KamError('service_unavailable', { service: 'redis' });
-    if (!this.events) {
-      this.events = new QueueEvents(QueueName.Performance, {
-        connection: this.queue.opts.connection,
-        prefix: QUEUE_PREFIX,
-      });
-      await this.events.waitUntilReady();
-    }
-    const job = await this.queue.add(
-      name,
-      { workspaceId: actor.workspaceId, asOf: r.data.asOf } satisfies PerformanceJobData,
-      { ...DEFAULT_JOB_OPTIONS, attempts: 1, jobId: `${name}-run-${randomUUID()}` },
-    );
-    return job.waitUntilFinished(this.events, RUN_WAIT_MS);
+    const job: Omit<PerformanceJobData, 'workspaceId'> = { asOf: r.data.asOf };
+    return this.runner.run(actor, name, job);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.events?.close();
+    await this.runner.close();
   }
 }

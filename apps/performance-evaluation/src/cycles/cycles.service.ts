@@ -29,6 +29,7 @@ import { commissionsOf, payFor } from '../scorecards/pay';
 import { APPEAL_DAYS } from '../scorecards/scorecards.service';
 import { CycleRow, cycleView, StoredPayout } from '../scorecards/scorecard.sql';
 import { ScorecardCollector } from './scorecard-collector.service';
+import { TeamPerformanceService } from '../team-performance/team-performance.service';
 
 /** Months of last place running that raise an elimination warning (三个月排名倒数第一). */
 export const BOTTOM_MONTHS = 3;
@@ -47,6 +48,7 @@ export class CyclesService {
     private readonly access: PerformanceAccess,
     private readonly collector: ScorecardCollector,
     private readonly relay: OutboxRelay,
+    private readonly teams: TeamPerformanceService,
   ) {}
 
   async list(actor: Actor): Promise<CycleView[]> {
@@ -150,18 +152,20 @@ export class CyclesService {
   /**
    * Locks the month: every scorecard approved, payouts computed from the pay base, score band, department
    * modifier and approved commission, ranks within each position stored, 末位 warnings raised for members last
-   * three months running. One transaction; afterwards the database refuses any change to the month.
+   * three months running, the team performance (团队绩效) of the month stored as it stands. One transaction;
+   * afterwards the database refuses any change to the month.
    */
   async lock(actor: Actor, month: string): Promise<CycleView> {
     await this.access.require(actor, 'lock', 'PerformanceCycle');
+    const before = await this.cycle(this.ds.manager, actor.workspaceId, month);
+    if (before.status === 'locked') throw new KamError('cycle_locked', { month });
+    await this.refuseUnapproved(this.ds.manager, before);
+    // The teams' sales come over NATS: asked before the transaction, never while it holds the cycle row.
+    const teamMetrics = await this.teams.fetch(actor.workspaceId, month, actor.requestId);
     await this.ds.transaction(async (m) => {
       const cycle = await this.cycle(m, actor.workspaceId, month, true);
       if (cycle.status === 'locked') throw new KamError('cycle_locked', { month });
-      const pending: { n: number }[] = await m.query(
-        `SELECT count(*)::int AS n FROM scorecards WHERE cycle_id = $1 AND status <> 'approved'`,
-        [cycle.id],
-      );
-      if (pending[0].n > 0) throw new KamError('cycle_not_ready', { month, pending: pending[0].n });
+      await this.refuseUnapproved(m, cycle);
       const cards: {
         id: string;
         member_id: string;
@@ -206,6 +210,7 @@ export class CyclesService {
         [cycle.id, JSON.stringify(frozen)],
       );
       const warnings = await this.raiseWarnings(m, actor, month);
+      const teams = await this.teams.freeze(m, actor.workspaceId, month, teamMetrics);
       await m.query(
         `UPDATE cycles SET status = 'locked', locked_by = $2, locked_at = now(), version = version + 1 WHERE id = $1`,
         [cycle.id, actor.kind === 'system' ? null : actor.memberId],
@@ -214,7 +219,7 @@ export class CyclesService {
         entity: 'cycle',
         entityId: cycle.id,
         action: 'locked',
-        after: { month, scorecards: cards.length, warnings },
+        after: { month, scorecards: cards.length, warnings, teams },
       });
       await addToOutbox(m, {
         subject: EVENTS.cycleLocked,
@@ -225,6 +230,16 @@ export class CyclesService {
     });
     this.relay.kick();
     return this.get(actor, month);
+  }
+
+  /** 409 cycle_not_ready while a scorecard of the cycle is not approved. */
+  private async refuseUnapproved(m: EntityManager, cycle: CycleRow): Promise<void> {
+    const pending: { n: number }[] = await m.query(
+      `SELECT count(*)::int AS n FROM scorecards WHERE cycle_id = $1 AND status <> 'approved'`,
+      [cycle.id],
+    );
+    if (pending[0].n > 0)
+      throw new KamError('cycle_not_ready', { month: cycle.month, pending: pending[0].n });
   }
 
   /** Members last in their position in each of the last BOTTOM_MONTHS locked months, this one included. */

@@ -15,8 +15,14 @@ import {
 import { RpcClient } from '@app/messaging';
 import { systemActor } from '../access/performance-access.service';
 
-/** How many metrics batches are in flight at once. */
-const METRIC_BATCHES_IN_FLIGHT = 4;
+/**
+ * How many metrics requests this process has in flight at once, over every cycle being collected: on the 1st the
+ * cycles of many workspaces open together, and account-management must keep connections for everything else
+ * (each batch is a heavy aggregate). Requests beyond it wait their turn here, not in account-management's pool.
+ */
+const METRIC_REQUESTS_IN_FLIGHT = 4;
+/** A month's aggregates may take a while on a large workspace under load. */
+const METRICS_TIMEOUT_MS = 30_000;
 
 /**
  * What the evaluation set-up asks account-management about (this service never reads its tables): whether a
@@ -24,7 +30,24 @@ const METRIC_BATCHES_IN_FLIGHT = 4;
  */
 @Injectable()
 export class OrganisationClient {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
   constructor(private readonly rpc: RpcClient) {}
+
+  /** Runs `work` in one of the process's METRIC_REQUESTS_IN_FLIGHT slots (first come, first served). */
+  private async inSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active < METRIC_REQUESTS_IN_FLIGHT) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next in line, or is freed.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
 
   /** 404 unless the member belongs to the actor's workspace (departed members included). */
   async requireMember(actor: Actor, memberId: string): Promise<MemberContextView> {
@@ -86,17 +109,19 @@ export class OrganisationClient {
     const worker = async () => {
       while (next < batches.length) {
         const batch = batches[next++];
-        const view = await this.rpc.request<MetricsMembersView>(
-          SUBJECTS.accounts.metricsMembers,
-          systemActor(workspaceId, requestId),
-          { month, memberIds: batch },
-          { timeoutMs: 30_000 },
+        const view = await this.inSlot(() =>
+          this.rpc.request<MetricsMembersView>(
+            SUBJECTS.accounts.metricsMembers,
+            systemActor(workspaceId, requestId),
+            { month, memberIds: batch },
+            { timeoutMs: METRICS_TIMEOUT_MS },
+          ),
         );
         timeZone = view.timeZone;
         for (const item of view.items) items.set(item.memberId, item);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(METRIC_BATCHES_IN_FLIGHT, batches.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(METRIC_REQUESTS_IN_FLIGHT, batches.length) }, worker));
     return { items, timeZone };
   }
 
@@ -113,6 +138,13 @@ export class OrganisationClient {
 
   /** Every team's figures of the month and the department's (system caller: ranking needs every team). */
   teamsOfMonth(workspaceId: string, month: string, requestId?: string): Promise<MetricsTeamsView> {
-    return this.rpc.request(SUBJECTS.accounts.metricsTeams, systemActor(workspaceId, requestId), { month });
+    return this.inSlot(() =>
+      this.rpc.request<MetricsTeamsView>(
+        SUBJECTS.accounts.metricsTeams,
+        systemActor(workspaceId, requestId),
+        { month },
+        { timeoutMs: METRICS_TIMEOUT_MS },
+      ),
+    );
   }
 }
