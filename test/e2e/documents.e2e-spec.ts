@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { PDFDocument } from 'pdf-lib';
@@ -10,6 +10,7 @@ import { adminUrl, serviceDatabaseUrl } from '../support/env';
 import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtures';
 import { expectProblem } from '../support/e2e-helpers';
 import { ROOT, TestSystem } from '../support/system';
+import { entryHash, GENESIS_HASH } from '../../apps/document-security/src/access-log/access-log-chain';
 
 type Who = keyof Fixture['members'];
 interface Doc {
@@ -606,6 +607,85 @@ describe('documents: classification, encryption at rest, access log, watermarks'
       expect((await api().get('/api/v1/access-log/verify').set(as('security')).expect(200)).body.ok).toBe(
         true,
       );
+    });
+    it('a long chain is verified in two halves at once; an edit in either half is named, the earlier first', async () => {
+      // 200,001 entries (the service splits from 200,000 on: the second half in a worker thread), written as the
+      // service would have written them, straight into its table.
+      const w = await createWorkspace(system.env);
+      const security = await memberToken(system.jwtSecret, w, 'security');
+      const n = 200_001;
+      await withDb(adminUrl(system.env), async (c) => {
+        let prev = GENESIS_HASH;
+        for (let from = 1; from <= n; from += 20_000) {
+          const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+          for (let seq = from; seq < Math.min(n + 1, from + 20_000); seq++) {
+            const e = {
+              id: randomUUID(),
+              workspaceId: w.workspaceId,
+              seq,
+              memberId: w.members.director.id,
+              action: seq % 7 === 0 ? 'download' : 'view',
+              subject: 'document',
+              documentId: null,
+              details: seq % 5 === 0 ? { classification: 'secret', n: seq } : {},
+              at: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
+            };
+            const hash = entryHash(e, prev);
+            [
+              e.id,
+              e.workspaceId,
+              seq,
+              e.memberId,
+              e.action,
+              e.subject,
+              e.documentId,
+              JSON.stringify(e.details),
+              e.at,
+              prev,
+              hash,
+            ].forEach((v, k) => cols[k].push(v));
+            prev = hash;
+          }
+          await c.query(
+            `INSERT INTO document_security.access_log (id, workspace_id, seq, member_id, action, subject, document_id,
+               details, at, prev_hash, hash)
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                                  $7::uuid[], $8::jsonb[], $9::timestamptz[], $10::text[], $11::text[])`,
+            cols,
+          );
+        }
+        await c.query(
+          `INSERT INTO document_security.access_log_heads (workspace_id, seq, hash) VALUES ($1, $2, $3)`,
+          [w.workspaceId, n, prev],
+        );
+      });
+      const verify = async () =>
+        (
+          await api()
+            .get('/api/v1/access-log/verify')
+            .set({ Authorization: `Bearer ${security}` })
+            .expect(200)
+        ).body as { ok: boolean; checked: number; firstBroken: { seq: number; reason: string } | null };
+      expect(await verify()).toMatchObject({ ok: true, checked: n, firstBroken: null });
+
+      const edit = (seq: number) =>
+        withDb(adminUrl(system.env), async (c) => {
+          await c.query(`SET session_replication_role = replica`);
+          await c.query(
+            `UPDATE document_security.access_log SET action = 'export' WHERE workspace_id = $1 AND seq = $2`,
+            [w.workspaceId, seq],
+          );
+        });
+      await edit(150_000); // in the second half
+      expect(await verify()).toMatchObject({
+        ok: false,
+        checked: 149_999,
+        firstBroken: { seq: 150_000, reason: 'hash does not match the entry content' },
+      });
+      await edit(100_001); // the first entry of the second half
+      expect(await verify()).toMatchObject({ ok: false, firstBroken: { seq: 100_001 } });
+      await edit(40_000); // in the first half: it is the first break
+      expect(await verify()).toMatchObject({ ok: false, checked: 39_999, firstBroken: { seq: 40_000 } });
     });
   });
 

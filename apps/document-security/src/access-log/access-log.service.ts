@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import {
@@ -14,12 +17,18 @@ import {
   validationError,
 } from '@app/contracts';
 import { decodeCursor, encodeCursor } from '@app/persistence';
-import { ChainCursor, checkChain, GENESIS_HASH, StoredEntry } from './access-log-chain';
+import { ChainCursor, GENESIS_HASH } from './access-log-chain';
+import { joinRanges, RangeResult, verifyRange } from './verify-range';
+import type { VerifyWorkerInput } from './verify-worker';
 
 /** Who reads the access log and runs investigations (DESIGN §4). */
 const AUDITORS: Role[] = ['security_officer', 'director'];
-/** Entries per range read by the verification (two ranges in flight). */
-const VERIFY_BATCH = 10_000;
+/**
+ * From this many entries on, the verification runs in two halves at once: the first on the service's connection,
+ * the second in a worker thread with a connection of its own (two cores hash; the halves are joined by the
+ * previous hash of the second half's first entry).
+ */
+const PARALLEL_FROM = 200_000;
 
 interface EntryRow {
   id: string;
@@ -36,40 +45,6 @@ interface EntryRow {
 }
 
 const ENTRY_COLUMNS = `id, workspace_id, seq, member_id, action, subject, document_id, details, at, prev_hash, hash`;
-
-/** What the verification reads: the time already as the ISO 8601 text the hash was computed over. */
-const VERIFY_COLUMNS = `id, seq, member_id, action, subject, document_id, details,
-  to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, prev_hash, hash`;
-
-/** A row of VERIFY_COLUMNS as an array (rowMode 'array': no object per row while a million rows go by). */
-type VerifyRow = [
-  id: string,
-  seq: string,
-  memberId: string,
-  action: string,
-  subject: string,
-  documentId: string | null,
-  details: unknown,
-  at: string,
-  prevHash: string,
-  hash: string,
-];
-
-const fromVerifyRow =
-  (workspaceId: string) =>
-  (r: VerifyRow): StoredEntry => ({
-    id: r[0],
-    workspaceId,
-    seq: Number(r[1]),
-    memberId: r[2],
-    action: r[3],
-    subject: r[4],
-    documentId: r[5],
-    details: r[6],
-    at: r[7],
-    prevHash: r[8],
-    hash: r[9],
-  });
 
 function toView(r: EntryRow): AccessLogEntryView {
   return {
@@ -137,8 +112,8 @@ export class AccessLogService {
 
   /**
    * The chain up to the head as it is when verification starts (appends made meanwhile are left for the next
-   * run), read in ranges of seq with the next range already requested while one is hashed, so PostgreSQL reads
-   * while Node hashes. The head must end the chain: entries removed from its end are found too.
+   * run), read in ranges of seq (verify-range.ts); a long chain in two halves at once, the second in a worker
+   * thread. The head must end the chain: entries removed from its end are found too.
    */
   async verifyWorkspace(workspaceId: string): Promise<AccessLogVerification> {
     const heads: { seq: string; hash: string }[] = await this.ds.query(
@@ -146,62 +121,61 @@ export class AccessLogService {
       [workspaceId],
     );
     const head = { seq: Number(heads[0]?.seq ?? 0), hash: heads[0]?.hash ?? GENESIS_HASH };
-    // One connection of its own: while Node hashes a range, the next one is already being read.
+    const genesis = { seq: 0, hash: GENESIS_HASH };
     const runner = this.ds.createQueryRunner();
+    let walked: RangeResult;
     try {
       const client = (await runner.connect()) as PoolClient;
-      const range = async (from: number): Promise<VerifyRow[]> =>
-        (
-          await client.query<VerifyRow>({
-            text: `SELECT ${VERIFY_COLUMNS} FROM access_log
-                   WHERE workspace_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
-            values: [workspaceId, from, Math.min(from + VERIFY_BATCH, head.seq)],
-            rowMode: 'array',
-          })
-        ).rows;
-      return await this.walk(workspaceId, head, range);
+      if (head.seq < PARALLEL_FROM || availableParallelism() < 2) {
+        walked = await verifyRange(client, workspaceId, 0, head.seq, genesis);
+      } else {
+        const mid = Math.floor(head.seq / 2);
+        const second = this.verifyInWorker(workspaceId, mid, head.seq);
+        second.catch(() => undefined); // awaited below, after the first half
+        walked = joinRanges(await verifyRange(client, workspaceId, 0, mid, genesis), await second);
+      }
     } finally {
       await runner.release();
     }
+    if (walked.firstBroken)
+      return {
+        ok: false,
+        checked: walked.checked,
+        firstBroken: walked.firstBroken,
+        verifiedAt: new Date().toISOString(),
+      };
+    return this.checkEnd(workspaceId, head, walked);
   }
 
-  private async walk(
+  /** The range (from, to] verified by a worker thread on a connection of its own. */
+  private verifyInWorker(workspaceId: string, from: number, to: number): Promise<RangeResult> {
+    const options = this.ds.options as { url?: string; extra?: { options?: string } };
+    const input: VerifyWorkerInput = {
+      url: options.url ?? '',
+      options: options.extra?.options,
+      workspaceId,
+      from,
+      to,
+    };
+    return new Promise<RangeResult>((resolve, reject) => {
+      const worker = new Worker(path.join(__dirname, 'verify-worker.js'), { workerData: input });
+      worker.once('message', (m: { ok: true; result: RangeResult } | { ok: false; error: string }) =>
+        m.ok ? resolve(m.result) : reject(new Error(`access-log verification worker: ${m.error}`)),
+      );
+      worker.once('error', reject);
+      worker.once('exit', (code) =>
+        reject(new Error(`access-log verification worker exited with ${code} before answering`)),
+      );
+    });
+  }
+
+  /** After the walk: nothing past the head, and the head is where the walk ended. */
+  private async checkEnd(
     workspaceId: string,
     head: ChainCursor,
-    range: (from: number) => Promise<VerifyRow[]>,
+    walked: RangeResult,
   ): Promise<AccessLogVerification> {
-    let cursor = { seq: 0, hash: GENESIS_HASH };
-    let checked = 0;
-    let lastId: string | null = null;
-    const ahead: Promise<VerifyRow[]>[] = [];
-    let next = 0;
-    const request = () => {
-      if (next < head.seq) {
-        const rows = range(next);
-        rows.catch(() => undefined); // awaited in turn below; a failure ahead must not go unhandled meanwhile
-        ahead.push(rows);
-        next += VERIFY_BATCH;
-      }
-    };
-    request();
-    request();
-    while (ahead.length) {
-      const rows = await (ahead.shift() as Promise<VerifyRow[]>);
-      request();
-      const r = checkChain(rows.map(fromVerifyRow(workspaceId)), cursor);
-      if (!r.ok) {
-        await Promise.allSettled(ahead);
-        return {
-          ok: false,
-          checked: checked + rows.findIndex((x) => x[0] === r.id),
-          firstBroken: { id: r.id, seq: r.seq, reason: r.reason },
-          verifiedAt: new Date().toISOString(),
-        };
-      }
-      checked += rows.length;
-      cursor = r.cursor;
-      if (rows.length) lastId = rows[rows.length - 1][0];
-    }
+    const { checked, end: cursor, lastId } = walked;
     // Entries past the head (written behind the service's back: the head moves with every append it makes).
     const [{ max }]: { max: string | null }[] = await this.ds.query(
       `SELECT max(seq) AS max FROM access_log WHERE workspace_id = $1`,
