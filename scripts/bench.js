@@ -7,7 +7,8 @@
  * 1. GET /api/v1/accounts/:id through the whole path (gateway → NATS → account-management → PostgreSQL),
  *    against a bare Node HTTP server doing the same NATS request to a bare responder doing the same
  *    primary-key SELECT with raw clients. Target: at least half the floor's throughput.
- * 2. On a generated data set of 1,000,000 key accounts in 100 workspaces (`--quick`: 100,000 in 10), inside the
+ * 2. On a generated data set of 1,000,000 key accounts in 100 workspaces (`--quick`: 100,000 in 10) with 1,000
+ *    members per workspace and a year of revisits, orders and resolved complaints (lib/bench-data.js), inside the
  *    service (NATS request straight to account-management): an account_manager's first list page and Chinese
  *    substring searches, p50/p99 next to the same SQL through `pg`, with the query plans; and the bulk import
  *    rate through POST /api/v1/accounts/import in batches of 1000. Targets (issue 3): list p50 < 10 ms,
@@ -195,8 +196,16 @@ function accountsMarkdown(dataSet, report) {
     `## Key accounts on a generated data set`,
     '',
     `${dataSet.accounts.toLocaleString('en')} key accounts in ${dataSet.workspaces} workspaces ` +
-      `(${dataSet.accountsPerWorkspace.toLocaleString('en')} each, 50 account managers with 200 each), ` +
-      `generated in ${dataSet.generatedSeconds} s.${quick ? ` **Quick run: ${dataSet.note}.**` : ''}`,
+      `(${dataSet.accountsPerWorkspace.toLocaleString('en')} each, owned 200 each by 50 account managers) with ` +
+      `${dataSet.membersPerWorkspace.toLocaleString('en')} members per workspace ` +
+      `(${dataSet.rows.members.toLocaleString('en')} in all, in ${dataSet.rows.teams.toLocaleString('en')} teams) ` +
+      `and a year of history before ${dataSet.historyUntil}: ${dataSet.rows.revisits.toLocaleString('en')} ` +
+      `revisits, ${dataSet.rows.orders.toLocaleString('en')} orders, ` +
+      `${dataSet.rows.complaints.toLocaleString('en')} resolved complaints; generated in ` +
+      `${dataSet.generatedSeconds} s (statement seconds per table, 2 connections: ` +
+      `${Object.entries(dataSet.generatedTableSeconds)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}).${quick ? ` **Quick run: ${dataSet.note}.**` : ''}`,
     '',
     'List and search: sequential NATS requests straight to account-management (no gateway), each a different ' +
       "member or workspace in turn. Floor: the service's own SQL for the same request through `pg`, same run.",
@@ -295,11 +304,12 @@ async function main() {
     const growthPoints = [];
     if (runs('accounts') || runs('sweeps')) {
       const total = DATA_WORKSPACES * ACCOUNTS_PER_WORKSPACE;
-      const { generate } = require('./lib/bench-data');
+      const { generate, countRows, MEMBERS_PER_WORKSPACE, AS_OF } = require('./lib/bench-data');
       // Generated in steps (1, 10, 100 workspaces); on a full run a light growth point is measured at each step
       // below the final size (lib/bench-growth.js).
       const steps = [1, 10, 100].filter((w) => w < DATA_WORKSPACES).concat(DATA_WORKSPACES);
       let generatedSeconds = 0;
+      const timings = {};
       let from = 1;
       for (const upTo of steps) {
         log(
@@ -312,6 +322,7 @@ async function main() {
           from,
           perWorkspace: ACCOUNTS_PER_WORKSPACE,
           log,
+          timings,
         });
         from = upTo + 1;
         if (upTo < DATA_WORKSPACES && !only) {
@@ -323,7 +334,14 @@ async function main() {
         workspaces: DATA_WORKSPACES,
         accountsPerWorkspace: ACCOUNTS_PER_WORKSPACE,
         accounts: total,
+        membersPerWorkspace: MEMBERS_PER_WORKSPACE,
+        historyUntil: AS_OF.slice(0, 10),
+        rows: await countRows(amDatabaseUrl, DATA_WORKSPACES),
         generatedSeconds: Math.round(generatedSeconds * 10) / 10,
+        // Seconds each table's statements took, summed over the generator's connections (2 at a time).
+        generatedTableSeconds: Object.fromEntries(
+          Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]),
+        ),
         note: quick ? '100,000 accounts in 10 workspaces instead of 1,000,000 in 100' : undefined,
       };
       await withClient(servers.adminDatabaseUrl, (c) => c.query('CHECKPOINT'));

@@ -19,12 +19,12 @@
 const path = require('node:path');
 const { Client } = require('pg');
 const { ROOT } = require('./system');
-const { ids } = require('./bench-data');
+const { ids, AS_OF } = require('./bench-data');
 
 const dist = (p) => require(path.join(ROOT, 'dist', p));
 
-/** The sweeps' day: 12:00 in Asia/Shanghai (the generated workspaces' time zone). */
-const AS_OF = '2026-06-15T04:00:00.000Z';
+// The sweeps' day, AS_OF, is 12:00 in Asia/Shanghai (the generated workspaces' time zone); bench-data.js
+// generates the year of history before it (done or cancelled revisits due before that day, resolved complaints).
 const DUE_ONE_IN = 14;
 const COMPLAINTS = 100_000;
 const s1 = (x) => Math.round(x * 10) / 10;
@@ -126,7 +126,18 @@ async function prepareRevisits(client, n, from) {
      WHERE a.workspace_id = ws.id AND l.key = a.tier AND ws.id = ANY($1::uuid[])`,
     [wsIds, AS_OF],
   );
-  await client.query(`DELETE FROM revisits WHERE workspace_id = ANY($1::uuid[])`, [wsIds]);
+  // Only what a sweep creates goes (open revisits, and any due on or after the sweep's day, the earliest of the
+  // workspaces' local dates: a literal, so that the index on status and due date is used): the year of history
+  // before that day (bench-data.js) stays.
+  const { rows: days } = await client.query(
+    `SELECT to_char(min(timezone(settings->>'timeZone', $2::timestamptz)::date), 'YYYY-MM-DD') AS day
+     FROM workspaces WHERE id = ANY($1::uuid[])`,
+    [wsIds, AS_OF],
+  );
+  const gone = `SELECT r.id FROM revisits r WHERE r.workspace_id = ANY($1::uuid[])
+     AND (r.status IN ('planned', 'overdue') OR (r.status IN ('done', 'cancelled') AND r.due_date >= $2::date))`;
+  await client.query(`DELETE FROM revisit_escalations WHERE revisit_id IN (${gone})`, [wsIds, days[0].day]);
+  await client.query(`DELETE FROM revisits WHERE id IN (${gone})`, [wsIds, days[0].day]);
   await client.query('VACUUM ANALYZE accounts');
   await client.query('VACUUM ANALYZE revisits');
   const { rows } = await client.query(
@@ -187,9 +198,11 @@ async function prepareComplaints(client, n) {
     [n, per, AS_OF],
   );
   await client.query('VACUUM ANALYZE complaints');
+  // The history's complaints (bench-data.js) are resolved or closed: only the open ones inserted above count.
   const { rows } = await client.query(
     `SELECT count(*)::int AS n FROM complaints
-     WHERE workspace_id = ANY($1::uuid[]) AND first_response_due < $2::timestamptz`,
+     WHERE workspace_id = ANY($1::uuid[]) AND first_response_due < $2::timestamptz
+       AND status IN ('open', 'acknowledged', 'in_progress') AND description LIKE '基准测试投诉 %'`,
     [Array.from({ length: n }, (_, k) => ids.workspace(k + 1)), AS_OF],
   );
   return rows[0].n;
