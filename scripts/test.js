@@ -131,7 +131,17 @@ async function e2e(resultFile) {
     return run(
       'e2e tests',
       bin('jest'),
-      ['--selectProjects', 'e2e', '--runInBand', '--json', `--outputFile=${resultFile}`, ...jestExtra],
+      // --forceExit: a test that fails half way (a timeout) can leave its pending work holding a handle, and the
+      // run must still end and report instead of hanging until CI gives up.
+      [
+        '--selectProjects',
+        'e2e',
+        '--runInBand',
+        '--forceExit',
+        '--json',
+        `--outputFile=${resultFile}`,
+        ...jestExtra,
+      ],
       env,
     );
   } finally {
