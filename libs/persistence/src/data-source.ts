@@ -30,7 +30,10 @@ export function serviceDataSourceOptions(o: ServiceDataSourceOptions): DataSourc
     poolSize: o.poolSize ?? 10,
     applicationName: o.applicationName,
     extra: {
-      options: `-c search_path=${o.schema}`,
+      // jit=off: PostgreSQL JIT-compiles any statement whose estimated cost passes jit_above_cost, and a service's
+      // statements are short: the daily revisit sweep's escalation statement, estimated over millions of revisits,
+      // spent 600 ms compiling and 0.6 ms running (npm run bench, 1M accounts with a year of history).
+      options: `-c search_path=${o.schema} -c jit=off`,
       // Fail fast instead of hanging when PostgreSQL is unreachable.
       connectionTimeoutMillis: 5000,
       statement_timeout: 15000,
