@@ -13,7 +13,7 @@ import {
 } from '@app/authz';
 import { TestSystem } from '../support/system';
 import { serviceDatabaseUrl } from '../support/env';
-import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtures';
+import { createWorkspace, Fixture, memberToken, withDb, ROLE_PLAYER } from '../support/fixtures';
 
 /*
  * The document rows of the permission matrix (DESIGN §4, issue 6 point 8), end to end: gateway → NATS →
@@ -35,19 +35,7 @@ type MemberKey = keyof Fixture['members'];
 type HttpAction = 'get' | 'list' | 'filter' | 'download' | 'grant';
 const HTTP_ACTIONS: readonly HttpAction[] = ['get', 'list', 'filter', 'download', 'grant'];
 
-const ACTOR: Record<Role, MemberKey> = {
-  director: 'director',
-  deputy_director: 'deputy',
-  group_leader: 'leader1',
-  account_manager: 'am1',
-  assistant_account_manager: 'assistant',
-  customer_service: 'service',
-  market_researcher: 'researcher',
-  clerk: 'clerk',
-  executive: 'executive',
-  security_officer: 'security',
-  admin: 'admin',
-};
+const ACTOR = ROLE_PLAYER;
 
 /**
  * Cells where the system does not answer what the table says, keyed `role/classification/action/relation`, checked

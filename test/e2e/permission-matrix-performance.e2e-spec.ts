@@ -12,7 +12,7 @@ import {
 } from '@app/authz';
 import { TestSystem } from '../support/system';
 import { adminUrl } from '../support/env';
-import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtures';
+import { createWorkspace, Fixture, memberToken, withDb, ROLE_PLAYER } from '../support/fixtures';
 
 /*
  * The performance rows of the permission matrix (DESIGN §4 "Scorecard", issue 5; issue 6 point 8), end to end:
@@ -37,19 +37,7 @@ import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtur
  */
 
 type MemberKey = keyof Fixture['members'];
-const ACTOR: Record<Role, MemberKey> = {
-  director: 'director',
-  deputy_director: 'deputy',
-  group_leader: 'leader1',
-  account_manager: 'am1',
-  assistant_account_manager: 'assistant',
-  customer_service: 'service',
-  market_researcher: 'researcher',
-  clerk: 'clerk',
-  executive: 'executive',
-  security_officer: 'security',
-  admin: 'admin',
-};
+const ACTOR = ROLE_PLAYER;
 const EVALUATED: readonly MemberKey[] = [
   'leader1',
   'am1',

@@ -5,7 +5,7 @@ import { Role, ROLES } from '@app/contracts';
 import { ACCOUNT_MATRIX, isRedacted, MatrixOutcome } from '@app/authz';
 import { TestSystem } from '../support/system';
 import { serviceDatabaseUrl } from '../support/env';
-import { createWorkspace, Fixture, memberToken } from '../support/fixtures';
+import { createWorkspace, Fixture, memberToken, ROLE_PLAYER } from '../support/fixtures';
 import { expectProblem } from '../support/e2e-helpers';
 import { addDays, dateInTimeZone } from '../../apps/account-management/src/domain/revisit';
 
@@ -187,21 +187,7 @@ function expected(role: Role, subject: Subject, action: Action, i: number): Outc
  */
 const KNOWN_DISAGREEMENTS: Record<string, { actual: Outcome; reason: string }> = {};
 
-type MemberKey = keyof Fixture['members'];
-/** The fixture member who plays each role. */
-const ACTOR: Record<Role, MemberKey> = {
-  director: 'director',
-  deputy_director: 'deputy',
-  group_leader: 'leader1',
-  account_manager: 'am1',
-  assistant_account_manager: 'assistant',
-  customer_service: 'service',
-  market_researcher: 'researcher',
-  clerk: 'clerk',
-  executive: 'executive',
-  security_officer: 'security',
-  admin: 'admin',
-};
+const ACTOR = ROLE_PLAYER;
 
 const ROLE_NAMES: Record<Role, string> = {
   director: 'a director',

@@ -5,7 +5,7 @@ import { Role, ROLES } from '@app/contracts';
 import { ACCOUNT_MATRIX, ACCOUNT_RELATIONS, AccountRelation, isRedacted, MatrixOutcome } from '@app/authz';
 import { TestSystem } from '../support/system';
 import { serviceDatabaseUrl } from '../support/env';
-import { createWorkspace, Fixture, memberToken, tokenFor } from '../support/fixtures';
+import { createWorkspace, Fixture, memberToken, tokenFor, ROLE_PLAYER } from '../support/fixtures';
 import { expectProblem } from '../support/e2e-helpers';
 
 /*
@@ -193,23 +193,9 @@ const TABLE: Record<Role, Record<Action, Row>> = {
  */
 const KNOWN_BUGS: Record<string, string> = {};
 
-type MemberKey = keyof Fixture['members'];
 type TeamKey = keyof Fixture['teams'];
 
-/** The fixture member who plays each role. */
-const ACTOR: Record<Role, MemberKey> = {
-  director: 'director',
-  deputy_director: 'deputy',
-  group_leader: 'leader1',
-  account_manager: 'am1',
-  assistant_account_manager: 'assistant',
-  customer_service: 'service',
-  market_researcher: 'researcher',
-  clerk: 'clerk',
-  executive: 'executive',
-  security_officer: 'security',
-  admin: 'admin',
-};
+const ACTOR = ROLE_PLAYER;
 
 /** The team each actor belongs to in the fixture (null: none). */
 const OWN_TEAM: Record<Role, TeamKey | null> = {

@@ -153,3 +153,18 @@ export function memberToken(secret: string, f: Fixture, who: keyof Fixture['memb
   const m = f.members[who];
   return tokenFor(secret, { sub: m.id, workspaceId: f.workspaceId, roles: m.roles });
 }
+
+/** The fixture member who plays each role in the permission matrices. */
+export const ROLE_PLAYER: Record<Role, keyof Fixture['members']> = {
+  director: 'director',
+  deputy_director: 'deputy',
+  group_leader: 'leader1',
+  account_manager: 'am1',
+  assistant_account_manager: 'assistant',
+  customer_service: 'service',
+  market_researcher: 'researcher',
+  clerk: 'clerk',
+  executive: 'executive',
+  security_officer: 'security',
+  admin: 'admin',
+};
