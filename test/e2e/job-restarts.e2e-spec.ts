@@ -146,14 +146,18 @@ describe('jobs survive a restart of Redis and of account-management', () => {
     // This suite only: the schedulers' runs are processed, as in production.
     extraEnv['account-management'] = { KAM_REDIS_URL: redisUrl, KAM_PERIODIC_JOBS: '1' };
 
-    // The workspaces exist before account-management starts: it puts their schedulers in place at start-up.
+    // The workspaces exist before account-management starts: it puts their schedulers in place at start-up. The
+    // system is started once first so that the schemas are migrated whatever suite ran before (or none).
+    await system.start();
+    await system.stopApp('account-management');
     [a, b] = await Promise.all([createWorkspace(system.env), createWorkspace(system.env)]);
     // Every account of workspace B was last contacted 100 days ago: its revisits are all due (cadence ≤ 90 days).
     await db(`UPDATE account_management.accounts SET last_contact_at = $2 WHERE workspace_id = $1`, [
       b.workspaceId,
       new Date(Date.now() - 100 * DAY),
     ]);
-    await system.start();
+    system.spawnApp('account-management');
+    await system.waitHealthy();
     openQueues();
   });
 
