@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { redisConnectionOptions } from '@app/jobs';
 import { TestSystem } from '../support/system';
@@ -403,6 +404,108 @@ describe('revisits', () => {
           .send({ satisfaction: 3 }),
         403,
       );
+    });
+  });
+
+  describe("the due day in the workspace's own time zone, to the second", () => {
+    // New York, on 2026-03-22 (gold: every 14 days, so a last contact on 2026-03-08, local date, falls due today;
+    // summer time began that day at 02:00).
+    const NY_NOON = '2026-03-22T12:00:00-04:00';
+    let g: Fixture;
+    let adminToken: string;
+    const ids: Record<string, string> = {};
+    const account = async (key: string, clock: string | null, status = 'active', createdAt?: string) => {
+      ids[key] = randomUUID();
+      await db(
+        `INSERT INTO account_management.accounts (id, workspace_id, crm_company_id, name, tier, category, status,
+           owner_id, last_contact_at, created_at)
+         VALUES ($1, $2, $3, $4, 'gold', 'industry', $5, $6, $7, coalesce($8::timestamptz, now()))`,
+        [
+          ids[key],
+          g.workspaceId,
+          `crm-tz-${key}`,
+          `时区测试 ${key}`,
+          status,
+          g.members.am1.id,
+          clock,
+          createdAt ?? null,
+        ],
+      );
+    };
+    const revisit = (key: string, due: string, status: string) =>
+      db(
+        `INSERT INTO account_management.revisits (id, workspace_id, account_id, due_date, assignee_id, status)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [randomUUID(), g.workspaceId, ids[key], due, g.members.am1.id, status],
+      );
+
+    beforeAll(async () => {
+      g = await createWorkspace(system.env);
+      adminToken = await memberToken(system.jwtSecret, g, 'admin');
+      await db(
+        `UPDATE account_management.workspaces SET settings = settings || '{"timeZone": "America/New_York"}' WHERE id = $1`,
+        [g.workspaceId],
+      );
+      // The fixture's own accounts were created now (no last contact): not due on 2026-03-22.
+      await account('lastSecondOfTheDay', '2026-03-08T23:59:59-04:00');
+      await account('firstSecondOfTheNext', '2026-03-09T00:00:00-04:00');
+      await account('beforeSummerTime', '2026-03-08T00:30:00-05:00');
+      await account('utcSaysTheNextDay', '2026-03-09T03:30:00Z'); // 23:30 on the 8th in New York
+      await account('longOverdue', '2026-01-01T10:00:00-05:00');
+      await account('neverContacted', null, 'active', '2026-03-08T18:00:00-04:00');
+      await account('prospect', '2026-03-01T10:00:00-05:00', 'prospect');
+      await account('cancelledToday', '2026-03-08T10:00:00-04:00');
+      await revisit('cancelledToday', '2026-03-22', 'cancelled');
+      await account('alreadyOpen', '2026-03-08T10:00:00-04:00');
+      await revisit('alreadyOpen', '2026-03-21', 'planned');
+    });
+
+    const run = async () =>
+      (
+        await api()
+          .post('/api/v1/admin/jobs/revisits/run')
+          .set({ Authorization: `Bearer ${adminToken}` })
+          .send({ asOf: NY_NOON })
+          .expect(200)
+      ).body as { created: number; today: string };
+
+    it('an account is due when its last contact, as a local date, plus the cadence is today or earlier', async () => {
+      const res = await run();
+      expect(res).toMatchObject({ today: '2026-03-22', created: 5 });
+      const rows = await db<{ account_id: string; due: string; status: string }>(
+        `SELECT account_id, due_date::text AS due, status FROM account_management.revisits
+         WHERE workspace_id = $1 AND status IN ('planned', 'overdue')`,
+        [g.workspaceId],
+      );
+      const byKey = Object.fromEntries(
+        Object.entries(ids).map(([k, id]) => [k, rows.filter((r) => r.account_id === id).map((r) => r.due)]),
+      );
+      expect(byKey).toEqual({
+        lastSecondOfTheDay: ['2026-03-22'],
+        firstSecondOfTheNext: [],
+        beforeSummerTime: ['2026-03-22'],
+        utcSaysTheNextDay: ['2026-03-22'],
+        longOverdue: ['2026-01-15'],
+        neverContacted: ['2026-03-22'],
+        prospect: [],
+        cancelledToday: [], // one revisit per account and day: cancelled today is not made again
+        alreadyOpen: ['2026-03-21'], // one open revisit per account
+      });
+    });
+
+    it('the next day the account first contacted at midnight falls due; nothing twice', async () => {
+      expect((await run()).created).toBe(0);
+      const next = await api()
+        .post('/api/v1/admin/jobs/revisits/run')
+        .set({ Authorization: `Bearer ${adminToken}` })
+        .send({ asOf: '2026-03-23T00:00:01-04:00' })
+        .expect(200);
+      expect(next.body).toMatchObject({ today: '2026-03-23', created: 1 });
+      const [r] = await db<{ due: string }>(
+        `SELECT due_date::text AS due FROM account_management.revisits WHERE account_id = $1`,
+        [ids.firstSecondOfTheNext],
+      );
+      expect(r.due).toBe('2026-03-23');
     });
   });
 

@@ -11,6 +11,7 @@ import { HealthTenders1733000000200 } from './1733000000200-health-tenders';
 import { ContractReminders1733100000000 } from './1733100000000-contract-reminders';
 import { PerformanceInputs1733200000000 } from './1733200000000-performance-inputs';
 import { CrmProspectCandidates1733700000000 } from './1733700000000-crm-prospect-candidates';
+import { SweepIndexes1734200000000 } from './1734200000000-sweep-indexes';
 
 export const MIGRATIONS = [
   Initial1732600000000,
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   ContractReminders1733100000000,
   PerformanceInputs1733200000000,
   CrmProspectCandidates1733700000000,
+  SweepIndexes1734200000000,
 ];

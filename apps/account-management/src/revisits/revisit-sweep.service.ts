@@ -44,7 +44,15 @@ export class RevisitSweepService {
   /**
    * One planned revisit for every account whose last contact (or creation) plus its tier's cadence falls on or
    * before today, and that has no open revisit; assigned to the owner, or to the service team's leader (else its
-   * first active member) when the settings say so. ON CONFLICT DO NOTHING: a rerun creates none.
+   * first active member) when the settings say so.
+   *
+   * The accounts falling due are read per tier of the ladder as one range of `accounts_revisit_clock`: "the
+   * clock's local date + the cadence <= today" is "the clock is before the first instant of (today - cadence + 1)
+   * in the workspace's zone" (OFFSET 0 keeps that scan per tier; flattened, the planner read every account of the
+   * workspace). "No open revisit" is the unique index `revisits_one_open`, checked by ON CONFLICT DO NOTHING like
+   * the one revisit per account and day, so no plan choice is involved: a probe written as NOT EXISTS was once
+   * planned as a scan of every open revisit of every workspace per account (stale statistics in the
+   * 1,000,000-account benchmark). A rerun the same day creates none.
    */
   private async createDue(
     m: EntityManager,
@@ -58,10 +66,22 @@ export class RevisitSweepService {
   ): Promise<number> {
     const ladder = settings.tierLadder.map((t) => ({ tier: t.key, days: t.revisitDays }));
     const rows: { created: number }[] = await m.query(
-      `WITH ladder AS (SELECT l.tier, l.days FROM jsonb_to_recordset($2::jsonb) AS l(tier text, days int)),
+      `WITH ladder AS (
+         SELECT l.tier, l.days, (($4::date - l.days + 1)::timestamp AT TIME ZONE $3) AS clock_before
+         FROM jsonb_to_recordset($2::jsonb) AS l(tier text, days int)),
+       due AS (
+         SELECT a.*, timezone($3, a.clock)::date + l.days AS due
+         FROM ladder l
+         CROSS JOIN LATERAL (
+           SELECT a.id, a.workspace_id, a.owner_id, a.service_team_id, a.status,
+                  coalesce(a.last_contact_at, a.created_at) AS clock
+           FROM accounts a
+           WHERE a.workspace_id = $1 AND a.tier = l.tier AND coalesce(a.last_contact_at, a.created_at) < l.clock_before
+           OFFSET 0) a
+         WHERE a.status NOT IN ('prospect', 'lost')),
        created AS (
          INSERT INTO revisits (id, workspace_id, account_id, due_date, assignee_id)
-         SELECT gen_random_uuid(), a.workspace_id, a.id, d.due,
+         SELECT gen_random_uuid(), a.workspace_id, a.id, a.due,
                 CASE WHEN $5 = 'service_team' AND a.service_team_id IS NOT NULL THEN coalesce(
                   (SELECT t.leader_id FROM teams t JOIN members lm ON lm.id = t.leader_id AND lm.status = 'active'
                    WHERE t.id = a.service_team_id),
@@ -69,15 +89,8 @@ export class RevisitSweepService {
                    ORDER BY sm.created_at, sm.id LIMIT 1),
                   a.owner_id)
                 ELSE a.owner_id END
-         FROM accounts a
-         JOIN ladder l ON l.tier = a.tier
-         CROSS JOIN LATERAL (SELECT timezone($3, coalesce(a.last_contact_at, a.created_at))::date + l.days AS due) d
-         WHERE a.workspace_id = $1 AND a.status NOT IN ('prospect', 'lost') AND d.due <= $4::date
-           -- OFFSET 0 keeps this a probe of revisits_one_open per account: as an anti-join the planner, misled by
-           -- the due-date estimate, materialised every open revisit of every workspace and compared each with
-           -- each account (23 M comparisons, 1.8 s a workspace in the 1M-account bench; 28 ms this way).
-           AND NOT EXISTS (SELECT 1 FROM revisits o WHERE o.account_id = a.id AND o.status IN ('planned', 'overdue')
-                           OFFSET 0)
+         FROM due a
+         WHERE a.due <= $4::date
          ON CONFLICT DO NOTHING
          RETURNING account_id, due_date),
        next_due AS (
