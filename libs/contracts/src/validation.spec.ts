@@ -1,3 +1,4 @@
+import { IsInt, IsString } from 'class-validator';
 import { CreateAccountDto, MoneyDto, UpdateAccountDto } from './accounts/account.dto';
 import { KamError } from './errors';
 import { parseDto, validationError } from './validation';
@@ -220,5 +221,33 @@ describe('refusing hostile shapes before class-transformer sees them', () => {
 
   it('ordinary bodies pass the check untouched', () => {
     expect(() => parseDto(CreateAccountDto, VALID_BODY)).not.toThrow();
+  });
+});
+
+describe('the rules of each class, kept between validations', () => {
+  it('the same body gives the same answer the second time', () => {
+    const bad = { ...VALID_BODY, tier: '', annualPurchase: { amountMinor: -1, currency: 'cny' } };
+    const first = fieldsOf(rejection(CreateAccountDto, bad));
+    expect(first).toEqual(expect.arrayContaining(['tier', 'annualPurchase.amountMinor']));
+    expect(fieldsOf(rejection(CreateAccountDto, bad))).toEqual(first);
+    expect(() => parseDto(CreateAccountDto, VALID_BODY)).not.toThrow();
+  });
+
+  it('a rule added after a class was validated counts (a subclass declared later, a rule added to a class)', () => {
+    class Later {
+      @IsString()
+      name!: string;
+    }
+    expect(fieldsOf(rejection(Later, { name: 1 }))).toEqual(['name']);
+    expect(() => parseDto(Later, { name: 'x' })).not.toThrow();
+    // A decorator applied now, as a class declared later would: the class's rules are looked up again.
+    IsInt()(Later.prototype, 'size');
+    expect(() => parseDto(Later, { name: 'x', size: 3 })).not.toThrow(); // not "size should not exist"
+    expect(fieldsOf(rejection(Later, { name: 'x', size: 'big' }))).toEqual(['size']);
+    class Sub extends Later {
+      @IsString()
+      extra!: string;
+    }
+    expect(fieldsOf(rejection(Sub, { name: 'x', size: 1 }))).toEqual(['extra']);
   });
 });

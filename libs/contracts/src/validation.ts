@@ -2,6 +2,9 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { FieldError } from './envelope';
 import { KamError } from './errors';
+import { cacheValidationMetadata } from './validation-cache';
+
+cacheValidationMetadata();
 
 type Ctor<T> = new () => T;
 
