@@ -38,8 +38,12 @@
  * 8. Soak (lib/bench-soak.js, issue 8; not in `--quick`): 5 minutes (KAM_BENCH_SOAK_SECONDS) of mixed load through
  *    the gateway while each app's VmRSS is sampled; growth after a 60 s warm-up. Target: < 10 %.
  *
- * `--only <get|accounts|sweeps|scoring|access-log|tabs|soak>` runs one section (the data set is generated only for
- * accounts and sweeps).
+ * 9. Hostile input (lib/bench-fuzz.js, issue 8; not in `--quick`): the fuzz suite on a test slot of its own, before
+ *    the benchmark's stack starts; its counts (requests by status, 5xx, rejected requests that changed the
+ *    database) go in the report. Target: no 5xx, no change.
+ *
+ * `--only <get|accounts|sweeps|scoring|access-log|tabs|soak|fuzz>` runs one section (the data set is generated only
+ * for accounts and sweeps).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -53,15 +57,15 @@ const CONNECTIONS = 50;
 const DATA_WORKSPACES = quick ? 10 : 100;
 const ACCOUNTS_PER_WORKSPACE = 10000;
 const SCORING_WORKSPACES = quick ? 2 : 10;
-const SECTIONS = ['get', 'accounts', 'sweeps', 'scoring', 'access-log', 'tabs', 'soak'];
+const SECTIONS = ['get', 'accounts', 'sweeps', 'scoring', 'access-log', 'tabs', 'soak', 'fuzz'];
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
 if (onlyAt >= 0 && !SECTIONS.includes(only)) {
   process.stderr.write(`[bench] --only takes one of ${SECTIONS.join(', ')}\n`);
   process.exit(2);
 }
-/** Whether a section runs: all of them unless `--only` names one; the soak is left out of `--quick`. */
-const runs = (section) => (only ? only === section : !(quick && section === 'soak'));
+/** Whether a section runs: all of them unless `--only` names one; the soak and the fuzz are left out of `--quick`. */
+const runs = (section) => (only ? only === section : !(quick && (section === 'soak' || section === 'fuzz')));
 const SOAK_SECONDS = Number(process.env.KAM_BENCH_SOAK_SECONDS) || 300;
 
 function waitReady(child, name) {
@@ -243,6 +247,8 @@ async function main() {
 
   log('building …');
   build();
+  // Before the benchmark's stack starts, so that it measures nothing else's load.
+  const fuzz = runs('fuzz') ? require('./lib/bench-fuzz').benchFuzz({ profile, log }) : null;
   fs.rmSync(stack.dataDir(profile), { recursive: true, force: true });
   const servers = await stack.startServers(profile, {});
   const procs = [...servers.started];
@@ -457,6 +463,7 @@ async function main() {
       growth,
       tabs,
       soak,
+      fuzz,
     };
     const outDir = path.join(ROOT, 'bench-results');
     fs.mkdirSync(outDir, { recursive: true });
@@ -474,6 +481,7 @@ async function main() {
       ...(growth ? require('./lib/bench-growth').growthMarkdown(growth) : []),
       ...(tabs ? require('./lib/bench-tabs').tabsMarkdown(tabs) : []),
       ...(soak ? require('./lib/bench-soak').soakMarkdown(soak) : []),
+      ...(fuzz ? require('./lib/bench-fuzz').fuzzMarkdown(fuzz) : []),
       ...(inService
         ? Object.entries(report.plans).flatMap(([k, plan]) => [
             `Plan (EXPLAIN ANALYZE) of ${k === 'list' ? "the account_manager's first page" : `the search (${k})`}:`,
@@ -495,6 +503,7 @@ async function main() {
       ...(accessLog ? [accessLog.appends, accessLog.views, accessLog.verify] : []),
       ...(tabs?.tabs ?? []),
       ...(soak ? [soak] : []),
+      ...(fuzz ? [fuzz] : []),
     ];
     if (!all.every((b) => b.met !== false)) process.exitCode = 1;
   } finally {

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { TestSystem } from '../support/system';
@@ -251,6 +252,23 @@ describe('hostile input: every OpenAPI operation fuzzed with fast-check', () => 
         `5xx ${serverErrors.length}; rejected requests that changed the database ${changedOnReject.length}\n`,
     );
     for (const c of changedOnReject) process.stdout.write(`fuzz: rejected but changed: ${c}\n`);
+    // `npm run bench` puts these counts in its report (scripts/lib/bench-fuzz.js).
+    if (process.env.KAM_FUZZ_SUMMARY)
+      writeFileSync(
+        process.env.KAM_FUZZ_SUMMARY,
+        JSON.stringify({
+          date: new Date().toISOString(),
+          seed: SEED,
+          operations: operations.length,
+          runsPerOperation: RUNS_PER_OPERATION,
+          requests,
+          seconds: Number(seconds),
+          byClass: Object.fromEntries([...statusClasses].sort()),
+          byStatus: Object.fromEntries([...byStatus].sort((a, b) => a[0] - b[0])),
+          serverErrors: serverErrors.length,
+          changedOnReject: changedOnReject.length,
+        }),
+      );
     expect(serverErrors).toEqual([]);
     expect(changedOnReject).toEqual([]);
   }, 600000);
