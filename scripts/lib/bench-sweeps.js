@@ -293,4 +293,4 @@ function sweepsMarkdown(s, quick) {
   ];
 }
 
-module.exports = { benchSweeps, sweepsMarkdown, revisitPoint, prepareRevisits, adminTokens };
+module.exports = { benchSweeps, sweepsMarkdown, revisitPoint, adminTokens };

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   ContractRemindersResult,
@@ -19,8 +18,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires, RequiresCapability } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, versionFromIfMatch } from '../http/preconditions';
+import { versionFromIfMatch } from '../http/preconditions';
 import { uuidParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 /** Account health (daily score), the risk register per account, and tenders (政府采购) with deadline reminders. */
 @ApiTags('health, risks, tenders')
@@ -43,38 +43,34 @@ export class HealthTendersController {
   @Post('accounts/:id/risks')
   @Requires('create', 'Risk')
   @ApiOperation({ summary: 'Add a risk (risk, severity, likelihood, mitigation, owner)' })
-  async createRisk(
+  @VersionETag()
+  createRisk(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Body(new DtoPipe(CreateRiskDto)) body: CreateRiskDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<RiskView> {
-    const r = await this.rpc.request<RiskView>(SUBJECTS.accounts.riskCreate, actor, {
+    return this.rpc.request<RiskView>(SUBJECTS.accounts.riskCreate, actor, {
       accountId: id,
       data: body,
     });
-    res.setHeader('ETag', etagOf(r.version));
-    return r;
   }
 
   @Patch('risks/:id')
   @Requires('update', 'Risk')
   @ApiOperation({ summary: 'Change a risk (also its status open → mitigated → closed). If-Match required' })
   @ApiHeader({ name: 'If-Match', required: true })
-  async updateRisk(
+  @VersionETag()
+  updateRisk(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdateRiskDto)) body: UpdateRiskDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<RiskView> {
-    const r = await this.rpc.request<RiskView>(SUBJECTS.accounts.riskUpdate, actor, {
+    return this.rpc.request<RiskView>(SUBJECTS.accounts.riskUpdate, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(r.version));
-    return r;
   }
 
   @Get('tenders')
@@ -101,18 +97,16 @@ export class HealthTendersController {
   @Post('accounts/:id/tenders')
   @Requires('create', 'Tender')
   @ApiOperation({ summary: 'Record a tender notice (title, notice ref, deadline, bid document, amount)' })
-  async createTender(
+  @VersionETag()
+  createTender(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Body(new DtoPipe(CreateTenderDto)) body: CreateTenderDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<TenderView> {
-    const r = await this.rpc.request<TenderView>(SUBJECTS.accounts.tenderCreate, actor, {
+    return this.rpc.request<TenderView>(SUBJECTS.accounts.tenderCreate, actor, {
       accountId: id,
       data: body,
     });
-    res.setHeader('ETag', etagOf(r.version));
-    return r;
   }
 
   @Patch('tenders/:id')
@@ -122,20 +116,18 @@ export class HealthTendersController {
       'Change a tender; status noticed → preparing → submitted → won | lost, or cancelled (409 names the allowed). If-Match required',
   })
   @ApiHeader({ name: 'If-Match', required: true })
-  async updateTender(
+  @VersionETag()
+  updateTender(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdateTenderDto)) body: UpdateTenderDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<TenderView> {
-    const r = await this.rpc.request<TenderView>(SUBJECTS.accounts.tenderUpdate, actor, {
+    return this.rpc.request<TenderView>(SUBJECTS.accounts.tenderUpdate, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(r.version));
-    return r;
   }
 
   @Post('admin/jobs/health/run')

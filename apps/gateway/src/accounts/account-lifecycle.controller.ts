@@ -20,6 +20,7 @@ import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
 import { uuidParam } from '../http/path-params';
 import { etagOf, versionFromIfMatch } from '../http/preconditions';
+import { VersionETag } from '../http/version-etag';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -84,20 +85,18 @@ export class AccountLifecycleController {
     summary: 'Move along the pipeline; 409 names the allowed stages; handed_over needs the handover',
   })
   @ApiHeader({ name: 'If-Match', required: true })
-  async moveStage(
+  @VersionETag()
+  moveStage(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(MoveStageDto)) body: MoveStageDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<AccountView> {
-    const a = await this.rpc.request<AccountView>(SUBJECTS.accounts.accountMoveStage, actor, {
+    return this.rpc.request<AccountView>(SUBJECTS.accounts.accountMoveStage, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(a.version));
-    return a;
   }
 
   @Put('accounts/:id/evaluation')
@@ -107,20 +106,18 @@ export class AccountLifecycleController {
       'Score scale, brand influence, market share, payment capacity and potential (0-100) → recommended tier',
   })
   @ApiHeader({ name: 'If-Match', required: true })
-  async evaluate(
+  @VersionETag()
+  evaluate(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(EvaluateAccountDto)) body: EvaluateAccountDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<AccountView> {
-    const a = await this.rpc.request<AccountView>(SUBJECTS.accounts.accountEvaluate, actor, {
+    return this.rpc.request<AccountView>(SUBJECTS.accounts.accountEvaluate, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(a.version));
-    return a;
   }
 
   @Post('accounts/:id/assignment')
@@ -128,20 +125,18 @@ export class AccountLifecycleController {
   @Requires('assign', 'Account')
   @ApiOperation({ summary: 'Owner, assistants, service team' })
   @ApiHeader({ name: 'If-Match', required: true })
-  async assign(
+  @VersionETag()
+  assign(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(AssignAccountDto)) body: AssignAccountDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<AccountView> {
-    const a = await this.rpc.request<AccountView>(SUBJECTS.accounts.accountAssign, actor, {
+    return this.rpc.request<AccountView>(SUBJECTS.accounts.accountAssign, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(a.version));
-    return a;
   }
 
   @Get('accounts/:id/timeline')

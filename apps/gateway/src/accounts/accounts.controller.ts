@@ -15,6 +15,7 @@ import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
 import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
 import { uuidParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 const uuid = uuidParam;
 
@@ -58,33 +59,26 @@ export class AccountsController {
   @Get(':id')
   @Requires('read', 'Account')
   @ApiOperation({ summary: 'Get one key account; the ETag is its version' })
-  async get(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<AccountView> {
-    const account = await this.rpc.request<AccountView>(SUBJECTS.accounts.accountGet, actor, { id });
-    res.setHeader('ETag', etagOf(account.version));
-    return account;
+  @VersionETag()
+  get(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<AccountView> {
+    return this.rpc.request<AccountView>(SUBJECTS.accounts.accountGet, actor, { id });
   }
 
   @Patch(':id')
   @Requires('update', 'Account')
   @ApiOperation({ summary: 'Update a key account; If-Match with its version is required (412 when stale)' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The version from the ETag, e.g. "3"' })
-  async update(
+  @VersionETag()
+  update(
     @CurrentActor() actor: Actor,
     @Param('id', uuid) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdateAccountDto)) changes: UpdateAccountDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<AccountView> {
-    const account = await this.rpc.request<AccountView>(SUBJECTS.accounts.accountUpdate, actor, {
+    return this.rpc.request<AccountView>(SUBJECTS.accounts.accountUpdate, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       changes,
     });
-    res.setHeader('ETag', etagOf(account.version));
-    return account;
   }
 }

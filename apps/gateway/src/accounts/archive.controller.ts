@@ -1,18 +1,5 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   AccountPlanView,
   Actor,
@@ -30,8 +17,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
 import { uuidParam, uuidPathParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 /** If-Match is optional on a delete: when given, it must be the current version. */
 function optionalVersion(ifMatch: string | undefined): number | undefined {
@@ -65,20 +53,18 @@ export class ArchiveController {
     summary: 'Add a contact with their buying role; a primary contact replaces the previous one',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async createContact(
+  @VersionETag()
+  createContact(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Body(new DtoPipe(CreateContactDto)) body: CreateContactDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ContactView> {
-    const c = await this.rpc.request<ContactView>(SUBJECTS.accounts.contactCreate, actor, {
+    return this.rpc.request<ContactView>(SUBJECTS.accounts.contactCreate, actor, {
       accountId: id,
       idempotencyKey: idempotencyKeyOf(idempotencyKey),
       data: body,
     });
-    res.setHeader('ETag', etagOf(c.version));
-    return c;
   }
 
   @Patch('contacts/:contactId')
@@ -87,20 +73,18 @@ export class ArchiveController {
     summary: "Change a contact; If-Match with the contact's version is required (412 when stale)",
   })
   @ApiHeader({ name: 'If-Match', required: true })
-  async updateContact(
+  @VersionETag()
+  updateContact(
     @CurrentActor() actor: Actor,
     @Param('contactId', idParam('contactId')) contactId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdateContactDto)) body: UpdateContactDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ContactView> {
-    const c = await this.rpc.request<ContactView>(SUBJECTS.accounts.contactUpdate, actor, {
+    return this.rpc.request<ContactView>(SUBJECTS.accounts.contactUpdate, actor, {
       id: contactId,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(c.version));
-    return c;
   }
 
   @Delete('contacts/:contactId')
@@ -165,39 +149,35 @@ export class ArchiveController {
   @Requires('create', 'AccountPlan')
   @ApiOperation({ summary: 'Create the plan of a period (one per account and period; 409 when taken)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async createPlan(
+  @VersionETag()
+  createPlan(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Body(new DtoPipe(CreatePlanDto)) body: CreatePlanDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<AccountPlanView> {
-    const p = await this.rpc.request<AccountPlanView>(SUBJECTS.accounts.planCreate, actor, {
+    return this.rpc.request<AccountPlanView>(SUBJECTS.accounts.planCreate, actor, {
       accountId: id,
       idempotencyKey: idempotencyKeyOf(idempotencyKey),
       data: body,
     });
-    res.setHeader('ETag', etagOf(p.version));
-    return p;
   }
 
   @Patch('plans/:planId')
   @Requires('update', 'AccountPlan')
   @ApiOperation({ summary: "Change a plan; If-Match with the plan's version is required (412 when stale)" })
   @ApiHeader({ name: 'If-Match', required: true })
-  async updatePlan(
+  @VersionETag()
+  updatePlan(
     @CurrentActor() actor: Actor,
     @Param('planId', idParam('planId')) planId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdatePlanDto)) body: UpdatePlanDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<AccountPlanView> {
-    const p = await this.rpc.request<AccountPlanView>(SUBJECTS.accounts.planUpdate, actor, {
+    return this.rpc.request<AccountPlanView>(SUBJECTS.accounts.planUpdate, actor, {
       id: planId,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(p.version));
-    return p;
   }
 }

@@ -18,8 +18,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from './dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
 import { uuidParam, uuidPathParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 const contractIdParam = uuidPathParam('contractId');
 
@@ -92,20 +93,18 @@ export class CommercialController {
     summary: 'Draft a cooperation agreement, sales contract or government procurement contract',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async createContract(
+  @VersionETag()
+  createContract(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Body(new DtoPipe(CreateContractDto)) body: CreateContractDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ContractView> {
-    const c = await this.rpc.request<ContractView>(SUBJECTS.accounts.contractCreate, actor, {
+    return this.rpc.request<ContractView>(SUBJECTS.accounts.contractCreate, actor, {
       accountId: id,
       idempotencyKey: idempotencyKeyOf(idempotencyKey),
       data: body,
     });
-    res.setHeader('ETag', etagOf(c.version));
-    return c;
   }
 
   @Get('contracts')
@@ -124,20 +123,18 @@ export class CommercialController {
   @Requires('update', 'Contract')
   @ApiOperation({ summary: 'Change a draft; If-Match with its version is required (412 when stale)' })
   @ApiHeader({ name: 'If-Match', required: true })
-  async updateContract(
+  @VersionETag()
+  updateContract(
     @CurrentActor() actor: Actor,
     @Param('contractId', contractIdParam) contractId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdateContractDto)) body: UpdateContractDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ContractView> {
-    const c = await this.rpc.request<ContractView>(SUBJECTS.accounts.contractUpdate, actor, {
+    return this.rpc.request<ContractView>(SUBJECTS.accounts.contractUpdate, actor, {
       id: contractId,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(c.version));
-    return c;
   }
 
   @Post('contracts/:contractId/submit')
@@ -147,35 +144,31 @@ export class CommercialController {
     summary: "Submit a draft: active within the signer's discount authority, else pending the director",
   })
   @ApiHeader({ name: 'If-Match', required: false })
-  async submitContract(
+  @VersionETag()
+  submitContract(
     @CurrentActor() actor: Actor,
     @Param('contractId', contractIdParam) contractId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ContractView> {
-    const c = await this.rpc.request<ContractView>(SUBJECTS.accounts.contractSubmit, actor, {
+    return this.rpc.request<ContractView>(SUBJECTS.accounts.contractSubmit, actor, {
       id: contractId,
       expectedVersion: ifMatch === undefined ? undefined : versionFromIfMatch(ifMatch),
     });
-    res.setHeader('ETag', etagOf(c.version));
-    return c;
   }
 
   @Post('contracts/:contractId/decision')
   @HttpCode(200)
   @Requires('manage', 'Contract')
   @ApiOperation({ summary: 'The director approves or rejects a discount above the signer’s authority' })
-  async decideContract(
+  @VersionETag()
+  decideContract(
     @CurrentActor() actor: Actor,
     @Param('contractId', contractIdParam) contractId: string,
     @Body(new DtoPipe(ContractDecisionDto)) body: ContractDecisionDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ContractView> {
-    const c = await this.rpc.request<ContractView>(SUBJECTS.accounts.contractDecide, actor, {
+    return this.rpc.request<ContractView>(SUBJECTS.accounts.contractDecide, actor, {
       id: contractId,
       data: body,
     });
-    res.setHeader('ETag', etagOf(c.version));
-    return c;
   }
 }

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   ComplaintCallbackDto,
@@ -17,8 +16,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires, RequiresCapability } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
 import { uuidParam, uuidPathParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 const complaintId = uuidPathParam('complaintId');
 
@@ -38,20 +38,18 @@ export class ComplaintsController {
       'Record a complaint (投诉处理表); first-response and resolution deadlines follow severity × tier',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(
+  @VersionETag()
+  create(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Body(new DtoPipe(CreateComplaintDto)) body: CreateComplaintDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ComplaintView> {
-    const c = await this.rpc.request<ComplaintView>(SUBJECTS.accounts.complaintCreate, actor, {
+    return this.rpc.request<ComplaintView>(SUBJECTS.accounts.complaintCreate, actor, {
       accountId: id,
       idempotencyKey: idempotencyKeyOf(idempotencyKey),
       data: body,
     });
-    res.setHeader('ETag', etagOf(c.version));
-    return c;
   }
 
   // Before complaints/:complaintId, so "metrics" is not taken for an id.
@@ -81,14 +79,9 @@ export class ComplaintsController {
   @Get('complaints/:complaintId')
   @Requires('read', 'Complaint')
   @ApiOperation({ summary: 'One complaint with its history' })
-  async get(
-    @CurrentActor() actor: Actor,
-    @Param('complaintId', complaintId) id: string,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<ComplaintView> {
-    const c = await this.rpc.request<ComplaintView>(SUBJECTS.accounts.complaintGet, actor, { id });
-    res.setHeader('ETag', etagOf(c.version));
-    return c;
+  @VersionETag()
+  get(@CurrentActor() actor: Actor, @Param('complaintId', complaintId) id: string): Promise<ComplaintView> {
+    return this.rpc.request<ComplaintView>(SUBJECTS.accounts.complaintGet, actor, { id });
   }
 
   @Post('complaints/:complaintId/transition')
@@ -99,20 +92,18 @@ export class ComplaintsController {
       'open → acknowledged → in_progress → resolved → closed, reopen to in_progress; 409 names the allowed moves',
   })
   @ApiHeader({ name: 'If-Match', required: true })
-  async transition(
+  @VersionETag()
+  transition(
     @CurrentActor() actor: Actor,
     @Param('complaintId', complaintId) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(ComplaintTransitionDto)) body: ComplaintTransitionDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ComplaintView> {
-    const c = await this.rpc.request<ComplaintView>(SUBJECTS.accounts.complaintTransition, actor, {
+    return this.rpc.request<ComplaintView>(SUBJECTS.accounts.complaintTransition, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(c.version));
-    return c;
   }
 
   @Post('complaints/:complaintId/callback')
@@ -120,20 +111,18 @@ export class ComplaintsController {
   @Requires('update', 'Complaint')
   @ApiOperation({ summary: 'The satisfaction callback (回访) of a resolved complaint; closing needs it' })
   @ApiHeader({ name: 'If-Match', required: false })
-  async callback(
+  @VersionETag()
+  callback(
     @CurrentActor() actor: Actor,
     @Param('complaintId', complaintId) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(ComplaintCallbackDto)) body: ComplaintCallbackDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ComplaintView> {
-    const c = await this.rpc.request<ComplaintView>(SUBJECTS.accounts.complaintCallback, actor, {
+    return this.rpc.request<ComplaintView>(SUBJECTS.accounts.complaintCallback, actor, {
       id,
       expectedVersion: ifMatch === undefined ? undefined : versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(c.version));
-    return c;
   }
 
   @Post('admin/jobs/complaints/run')

@@ -1,18 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   CreateTeamDto,
@@ -28,8 +15,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, versionFromIfMatch } from '../http/preconditions';
+import { versionFromIfMatch } from '../http/preconditions';
 import { uuidParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 @ApiTags('organisation')
 @ApiBearerAuth()
@@ -48,14 +36,9 @@ export class OrganisationController {
 
   @Get('members/:id')
   @Requires('read', 'Member')
-  async getMember(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<MemberView> {
-    const m = await this.rpc.request<MemberView>(SUBJECTS.accounts.memberGet, actor, { id });
-    res.setHeader('ETag', etagOf(m.version));
-    return m;
+  @VersionETag()
+  getMember(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<MemberView> {
+    return this.rpc.request<MemberView>(SUBJECTS.accounts.memberGet, actor, { id });
   }
 
   @Put('members/:id')
@@ -112,19 +95,17 @@ export class OrganisationController {
   @Patch('teams/:id')
   @Requires('update', 'Team')
   @ApiHeader({ name: 'If-Match', required: true })
-  async updateTeam(
+  @VersionETag()
+  updateTeam(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdateTeamDto)) body: UpdateTeamDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<TeamView> {
-    const t = await this.rpc.request<TeamView>(SUBJECTS.accounts.teamUpdate, actor, {
+    return this.rpc.request<TeamView>(SUBJECTS.accounts.teamUpdate, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(t.version));
-    return t;
   }
 }

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   CommissionPlanView,
@@ -15,9 +14,10 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf } from '../http/preconditions';
+import { idempotencyKeyOf } from '../http/preconditions';
 import { optionalIfMatch } from '../http/preconditions';
 import { uuidPathParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 /** 提成方案 (tiered commission plans) and 提成结算预案 (monthly commission statements), approved by the director. */
 @ApiTags('performance')
@@ -44,18 +44,16 @@ export class CommissionController {
     summary: 'Draft a plan: tiers (from fen, rate %), progressive or whole, effective from a month',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async createPlan(
+  @VersionETag()
+  createPlan(
     @CurrentActor() actor: Actor,
     @Body(new DtoPipe(CreateCommissionPlanDto)) body: CreateCommissionPlanDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<CommissionPlanView> {
-    const p = await this.rpc.request<CommissionPlanView>(SUBJECTS.performance.commissionPlanCreate, actor, {
+    return this.rpc.request<CommissionPlanView>(SUBJECTS.performance.commissionPlanCreate, actor, {
       idempotencyKey: idempotencyKeyOf(idempotencyKey),
       data: body,
     });
-    res.setHeader('ETag', etagOf(p.version));
-    return p;
   }
 
   @Post('plans/:id/approve')
@@ -65,18 +63,16 @@ export class CommissionController {
     summary: 'The director approves a draft plan (409 when already approved); If-Match optional',
   })
   @ApiHeader({ name: 'If-Match', required: false })
-  async approvePlan(
+  @VersionETag()
+  approvePlan(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPathParam('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<CommissionPlanView> {
-    const p = await this.rpc.request<CommissionPlanView>(SUBJECTS.performance.commissionPlanApprove, actor, {
+    return this.rpc.request<CommissionPlanView>(SUBJECTS.performance.commissionPlanApprove, actor, {
       id,
       expectedVersion: optionalIfMatch(ifMatch),
     });
-    res.setHeader('ETag', etagOf(p.version));
-    return p;
   }
 
   @Post('statements/draft')
@@ -115,21 +111,15 @@ export class CommissionController {
   @Requires('approve', 'CommissionStatement')
   @ApiOperation({ summary: "The director approves a member's statement (409 when already approved)" })
   @ApiHeader({ name: 'If-Match', required: false })
-  async approveStatement(
+  @VersionETag()
+  approveStatement(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPathParam('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<CommissionStatementView> {
-    const s = await this.rpc.request<CommissionStatementView>(
-      SUBJECTS.performance.commissionStatementApprove,
-      actor,
-      {
-        id,
-        expectedVersion: optionalIfMatch(ifMatch),
-      },
-    );
-    res.setHeader('ETag', etagOf(s.version));
-    return s;
+    return this.rpc.request<CommissionStatementView>(SUBJECTS.performance.commissionStatementApprove, actor, {
+      id,
+      expectedVersion: optionalIfMatch(ifMatch),
+    });
   }
 }

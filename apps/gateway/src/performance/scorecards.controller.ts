@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   AppealDto,
@@ -21,8 +20,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, versionFromIfMatch } from '../http/preconditions';
+import { versionFromIfMatch } from '../http/preconditions';
 import { uuidPathParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 /**
  * Scorecards: ratings with evidence, publication, the member's acknowledgement or appeal, the director's
@@ -51,14 +51,9 @@ export class ScorecardsController {
   @Get('scorecards/:id')
   @Requires('read', 'Scorecard')
   @ApiOperation({ summary: 'One scorecard with its criteria, points and explanations' })
-  async get(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidPathParam('id')) id: string,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<ScorecardView> {
-    const s = await this.rpc.request<ScorecardView>(SUBJECTS.performance.scorecardGet, actor, { id });
-    res.setHeader('ETag', etagOf(s.version));
-    return s;
+  @VersionETag()
+  get(@CurrentActor() actor: Actor, @Param('id', uuidPathParam('id')) id: string): Promise<ScorecardView> {
+    return this.rpc.request<ScorecardView>(SUBJECTS.performance.scorecardGet, actor, { id });
   }
 
   @Get('scorecards/:id/statement')
@@ -80,20 +75,18 @@ export class ScorecardsController {
   @ApiOperation({
     summary: 'Rate manual criteria (0..max, two decimals) with evidence; group leader or director',
   })
-  async rate(
+  @VersionETag()
+  rate(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPathParam('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(RateScorecardDto)) body: RateScorecardDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ScorecardView> {
-    const s = await this.rpc.request<ScorecardView>(SUBJECTS.performance.scorecardRate, actor, {
+    return this.rpc.request<ScorecardView>(SUBJECTS.performance.scorecardRate, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(s.version));
-    return s;
   }
 
   @Post('scorecards/:id/publish')

@@ -1,18 +1,5 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   CreateTargetDto,
@@ -26,9 +13,10 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
 import { optionalIfMatch } from '../http/preconditions';
 import { uuidPathParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 /** Targets (目标): department, team or member; year, quarter or month; challenge targets; decomposition. */
 @ApiTags('performance')
@@ -58,18 +46,16 @@ export class TargetsController {
       'Set a target (sales amounts in fen as strings); `warnings` says when the parent’s parts no longer add up',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(
+  @VersionETag()
+  create(
     @CurrentActor() actor: Actor,
     @Body(new DtoPipe(CreateTargetDto)) body: CreateTargetDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<TargetView> {
-    const t = await this.rpc.request<TargetView>(SUBJECTS.performance.targetCreate, actor, {
+    return this.rpc.request<TargetView>(SUBJECTS.performance.targetCreate, actor, {
       idempotencyKey: idempotencyKeyOf(idempotencyKey),
       data: body,
     });
-    res.setHeader('ETag', etagOf(t.version));
-    return t;
   }
 
   @Get(':id/decomposition')
@@ -88,20 +74,18 @@ export class TargetsController {
     summary: 'Change the value, challenge or parent; If-Match with the version is required (412 when stale)',
   })
   @ApiHeader({ name: 'If-Match', required: true })
-  async update(
+  @VersionETag()
+  update(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPathParam('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdateTargetDto)) body: UpdateTargetDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<TargetView> {
-    const t = await this.rpc.request<TargetView>(SUBJECTS.performance.targetUpdate, actor, {
+    return this.rpc.request<TargetView>(SUBJECTS.performance.targetUpdate, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(t.version));
-    return t;
   }
 
   @Delete(':id')

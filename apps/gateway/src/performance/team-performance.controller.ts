@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Headers, Param, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   RateCollaborationDto,
@@ -12,9 +11,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf } from '../http/preconditions';
 import { optionalIfMatch } from '../http/preconditions';
 import { uuidPathParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 /** Team performance (团队绩效): target completion, collaboration, team ranking. */
 @ApiTags('performance')
@@ -43,23 +42,17 @@ export class TeamPerformanceController {
     summary: "The director's collaboration rating of a team for a month (0-100); If-Match optional",
   })
   @ApiHeader({ name: 'If-Match', required: false })
-  async rate(
+  @VersionETag()
+  rate(
     @CurrentActor() actor: Actor,
     @Param('teamId', uuidPathParam('teamId')) teamId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(RateCollaborationDto)) body: RateCollaborationDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<TeamPerformanceRow> {
-    const row = await this.rpc.request<TeamPerformanceRow>(
-      SUBJECTS.performance.teamCollaborationRate,
-      actor,
-      {
-        teamId,
-        expectedVersion: optionalIfMatch(ifMatch),
-        data: body,
-      },
-    );
-    res.setHeader('ETag', etagOf(row.version));
-    return row;
+    return this.rpc.request<TeamPerformanceRow>(SUBJECTS.performance.teamCollaborationRate, actor, {
+      teamId,
+      expectedVersion: optionalIfMatch(ifMatch),
+      data: body,
+    });
   }
 }

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   CreateTemplateDto,
@@ -12,7 +11,8 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf } from '../http/preconditions';
+import { idempotencyKeyOf } from '../http/preconditions';
+import { VersionETag } from '../http/version-etag';
 
 /** Scorecard templates (考核表) per position, versioned; the policy's defaults on first use. */
 @ApiTags('performance')
@@ -50,17 +50,15 @@ export class TemplatesController {
       'The next version of a position’s template (weights add up to 100); the previous version stays, inactive',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(
+  @VersionETag()
+  create(
     @CurrentActor() actor: Actor,
     @Body(new DtoPipe(CreateTemplateDto)) body: CreateTemplateDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<TemplateView> {
-    const t = await this.rpc.request<TemplateView>(SUBJECTS.performance.templateCreate, actor, {
+    return this.rpc.request<TemplateView>(SUBJECTS.performance.templateCreate, actor, {
       idempotencyKey: idempotencyKeyOf(idempotencyKey),
       data: body,
     });
-    res.setHeader('ETag', etagOf(t.version));
-    return t;
   }
 }

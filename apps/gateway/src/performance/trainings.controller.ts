@@ -1,18 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   CreateTrainingDto,
@@ -26,8 +13,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
 import { uuidPathParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 /** Staff training (试用期培训, 在职培训, 岗位职责考核): sessions, attendance and assessment scores. */
 @ApiTags('performance')
@@ -61,14 +49,9 @@ export class TrainingsController {
   @Get(':id')
   @Requires('read', 'Training')
   @ApiOperation({ summary: 'One session with its attendance' })
-  async get(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidPathParam('id')) id: string,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<TrainingView> {
-    const t = await this.rpc.request<TrainingView>(SUBJECTS.performance.trainingGet, actor, { id });
-    res.setHeader('ETag', etagOf(t.version));
-    return t;
+  @VersionETag()
+  get(@CurrentActor() actor: Actor, @Param('id', uuidPathParam('id')) id: string): Promise<TrainingView> {
+    return this.rpc.request<TrainingView>(SUBJECTS.performance.trainingGet, actor, { id });
   }
 
   @Post()
@@ -76,38 +59,34 @@ export class TrainingsController {
   @Requires('create', 'Training')
   @ApiOperation({ summary: 'Record a session: probation, on_the_job or duty_assessment' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(
+  @VersionETag()
+  create(
     @CurrentActor() actor: Actor,
     @Body(new DtoPipe(CreateTrainingDto)) body: CreateTrainingDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<TrainingView> {
-    const t = await this.rpc.request<TrainingView>(SUBJECTS.performance.trainingCreate, actor, {
+    return this.rpc.request<TrainingView>(SUBJECTS.performance.trainingCreate, actor, {
       idempotencyKey: idempotencyKeyOf(idempotencyKey),
       data: body,
     });
-    res.setHeader('ETag', etagOf(t.version));
-    return t;
   }
 
   @Patch(':id')
   @Requires('update', 'Training')
   @ApiOperation({ summary: 'Change a session; If-Match with the version is required (412 when stale)' })
   @ApiHeader({ name: 'If-Match', required: true })
-  async update(
+  @VersionETag()
+  update(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPathParam('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdateTrainingDto)) body: UpdateTrainingDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<TrainingView> {
-    const t = await this.rpc.request<TrainingView>(SUBJECTS.performance.trainingUpdate, actor, {
+    return this.rpc.request<TrainingView>(SUBJECTS.performance.trainingUpdate, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(t.version));
-    return t;
   }
 
   @Put(':id/attendance')
@@ -117,19 +96,17 @@ export class TrainingsController {
       'Record attendance and assessment scores (0-100); members not listed keep theirs; If-Match required',
   })
   @ApiHeader({ name: 'If-Match', required: true })
-  async attendance(
+  @VersionETag()
+  attendance(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPathParam('id')) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(RecordAttendanceDto)) body: RecordAttendanceDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<TrainingView> {
-    const t = await this.rpc.request<TrainingView>(SUBJECTS.performance.trainingAttendance, actor, {
+    return this.rpc.request<TrainingView>(SUBJECTS.performance.trainingAttendance, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(t.version));
-    return t;
   }
 }

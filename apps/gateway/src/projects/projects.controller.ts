@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   CreateProjectDto,
@@ -21,9 +20,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
-import { uuidParam } from '../http/path-params';
-import { uuidPathParam } from '../http/path-params';
+import { idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { uuidParam, uuidPathParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 const projectId = uuidPathParam('projectId');
 const taskId = uuidPathParam('taskId');
@@ -44,29 +43,23 @@ const optionalVersion = (ifMatch: string | undefined) =>
 export class ProjectsController {
   constructor(private readonly rpc: RpcClient) {}
 
-  private withEtag(res: Response, p: ProjectView): ProjectView {
-    res.setHeader('ETag', etagOf(p.version));
-    return p;
-  }
-
   @Post('accounts/:id/projects')
   @HttpCode(201)
   @Requires('create', 'Project')
   @ApiOperation({ summary: 'Start a project of the account (立项); it begins in initiation' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(
+  @VersionETag()
+  create(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Body(new DtoPipe(CreateProjectDto)) body: CreateProjectDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ProjectView> {
-    const p = await this.rpc.request<ProjectView>(SUBJECTS.accounts.projectCreate, actor, {
+    return this.rpc.request<ProjectView>(SUBJECTS.accounts.projectCreate, actor, {
       accountId: id,
       idempotencyKey: idempotencyKeyOf(idempotencyKey),
       data: body,
     });
-    return this.withEtag(res, p);
   }
 
   @Get('accounts/:id/projects')
@@ -106,34 +99,27 @@ export class ProjectsController {
   @Get('projects/:projectId')
   @Requires('read', 'Project')
   @ApiOperation({ summary: 'One project with its tasks and risks' })
-  async get(
-    @CurrentActor() actor: Actor,
-    @Param('projectId', projectId) id: string,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<ProjectView> {
-    return this.withEtag(
-      res,
-      await this.rpc.request<ProjectView>(SUBJECTS.accounts.projectGet, actor, { id }),
-    );
+  @VersionETag()
+  get(@CurrentActor() actor: Actor, @Param('projectId', projectId) id: string): Promise<ProjectView> {
+    return this.rpc.request<ProjectView>(SUBJECTS.accounts.projectGet, actor, { id });
   }
 
   @Patch('projects/:projectId')
   @Requires('update', 'Project')
   @ApiOperation({ summary: 'Change name, objective, budget, dates or manager; If-Match with the version' })
   @ApiHeader({ name: 'If-Match', required: true })
-  async update(
+  @VersionETag()
+  update(
     @CurrentActor() actor: Actor,
     @Param('projectId', projectId) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdateProjectDto)) body: UpdateProjectDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ProjectView> {
-    const p = await this.rpc.request<ProjectView>(SUBJECTS.accounts.projectUpdate, actor, {
+    return this.rpc.request<ProjectView>(SUBJECTS.accounts.projectUpdate, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    return this.withEtag(res, p);
   }
 
   @Post('projects/:projectId/approval-request')
@@ -141,31 +127,29 @@ export class ProjectsController {
   @Requires('update', 'Project')
   @ApiOperation({ summary: 'Ask the director for the approval to start (立项审批)' })
   @ApiHeader({ name: 'If-Match', required: false })
-  async requestApproval(
+  @VersionETag()
+  requestApproval(
     @CurrentActor() actor: Actor,
     @Param('projectId', projectId) id: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ProjectView> {
-    const p = await this.rpc.request<ProjectView>(SUBJECTS.accounts.projectRequestApproval, actor, {
+    return this.rpc.request<ProjectView>(SUBJECTS.accounts.projectRequestApproval, actor, {
       id,
       expectedVersion: optionalVersion(ifMatch),
     });
-    return this.withEtag(res, p);
   }
 
   @Post('projects/:projectId/approval')
   @HttpCode(200)
   @Requires('read', 'Project')
   @ApiOperation({ summary: 'The director approves or rejects the start of a project' })
-  async decide(
+  @VersionETag()
+  decide(
     @CurrentActor() actor: Actor,
     @Param('projectId', projectId) id: string,
     @Body(new DtoPipe(ProjectApprovalDto)) body: ProjectApprovalDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ProjectView> {
-    const p = await this.rpc.request<ProjectView>(SUBJECTS.accounts.projectDecide, actor, { id, data: body });
-    return this.withEtag(res, p);
+    return this.rpc.request<ProjectView>(SUBJECTS.accounts.projectDecide, actor, { id, data: body });
   }
 
   @Post('projects/:projectId/stage')
@@ -176,19 +160,18 @@ export class ProjectsController {
       'initiation → planning → execution (approved) → acceptance (tasks done or waived) → summary (customer accepted) → closed (summary and lessons); 409 names the allowed moves',
   })
   @ApiHeader({ name: 'If-Match', required: false })
-  async moveStage(
+  @VersionETag()
+  moveStage(
     @CurrentActor() actor: Actor,
     @Param('projectId', projectId) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(ProjectStageDto)) body: ProjectStageDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<ProjectView> {
-    const p = await this.rpc.request<ProjectView>(SUBJECTS.accounts.projectMoveStage, actor, {
+    return this.rpc.request<ProjectView>(SUBJECTS.accounts.projectMoveStage, actor, {
       id,
       expectedVersion: optionalVersion(ifMatch),
       data: body,
     });
-    return this.withEtag(res, p);
   }
 
   @Post('projects/:projectId/tasks')

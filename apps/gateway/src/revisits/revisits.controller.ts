@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   CompleteRevisitDto,
@@ -17,8 +16,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires, RequiresCapability } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, versionFromIfMatch } from '../http/preconditions';
+import { versionFromIfMatch } from '../http/preconditions';
 import { uuidParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 /** Revisits (回访) on the tier cadence: lists, completion with the outcome, rescheduling with a reason. */
 @ApiTags('revisits')
@@ -59,20 +59,18 @@ export class RevisitsController {
       "Record the outcome (satisfaction 1-5, issues, next steps); moves the account's last contact and next due date. If-Match required",
   })
   @ApiHeader({ name: 'If-Match', required: true })
-  async complete(
+  @VersionETag()
+  complete(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(CompleteRevisitDto)) body: CompleteRevisitDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<RevisitView> {
-    const r = await this.rpc.request<RevisitView>(SUBJECTS.accounts.revisitComplete, actor, {
+    return this.rpc.request<RevisitView>(SUBJECTS.accounts.revisitComplete, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(r.version));
-    return r;
   }
 
   @Post('revisits/:id/reschedule')
@@ -80,20 +78,18 @@ export class RevisitsController {
   @Requires('update', 'Revisit')
   @ApiOperation({ summary: 'Move an open revisit to another day (not in the past); a reason is required' })
   @ApiHeader({ name: 'If-Match', required: false })
-  async reschedule(
+  @VersionETag()
+  reschedule(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(RescheduleRevisitDto)) body: RescheduleRevisitDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<RevisitView> {
-    const r = await this.rpc.request<RevisitView>(SUBJECTS.accounts.revisitReschedule, actor, {
+    return this.rpc.request<RevisitView>(SUBJECTS.accounts.revisitReschedule, actor, {
       id,
       expectedVersion: ifMatch === undefined ? undefined : versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(r.version));
-    return r;
   }
 
   @Get('notifications')

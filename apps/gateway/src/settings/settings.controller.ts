@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Patch, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Patch } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiHeader,
@@ -7,13 +7,13 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
 import { Actor, SUBJECTS } from '@app/contracts';
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, versionFromIfMatch } from '../http/preconditions';
+import { versionFromIfMatch } from '../http/preconditions';
+import { VersionETag } from '../http/version-etag';
 
 export class UpdateSettingsDto {
   @ApiProperty({
@@ -58,10 +58,9 @@ export class SettingsController {
   @Get()
   @Requires('read', 'Settings')
   @ApiOperation({ summary: "The workspace's settings; the ETag is their version" })
-  async get(@CurrentActor() actor: Actor, @Res({ passthrough: true }) res: Response): Promise<SettingsView> {
-    const s = await this.rpc.request<SettingsView>(SUBJECTS.accounts.settingsGet, actor, {});
-    res.setHeader('ETag', etagOf(s.version));
-    return s;
+  @VersionETag()
+  get(@CurrentActor() actor: Actor): Promise<SettingsView> {
+    return this.rpc.request<SettingsView>(SUBJECTS.accounts.settingsGet, actor, {});
   }
 
   @Get('history')
@@ -76,17 +75,15 @@ export class SettingsController {
     summary: 'Change settings (director or admin); a ladder change maps every dropped tier in use',
   })
   @ApiHeader({ name: 'If-Match', required: true })
-  async update(
+  @VersionETag()
+  update(
     @CurrentActor() actor: Actor,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(UpdateSettingsDto)) body: UpdateSettingsDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<SettingsView> {
-    const s = await this.rpc.request<SettingsView>(SUBJECTS.accounts.settingsUpdate, actor, {
+    return this.rpc.request<SettingsView>(SUBJECTS.accounts.settingsUpdate, actor, {
       expectedVersion: versionFromIfMatch(ifMatch),
       ...body,
     });
-    res.setHeader('ETag', etagOf(s.version));
-    return s;
   }
 }

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import {
   Actor,
   AnswerSurveyDto,
@@ -16,8 +15,9 @@ import {
 import { RpcClient } from '@app/messaging';
 import { CurrentActor, Requires, RequiresCapability } from '../auth/auth.decorators';
 import { DtoPipe } from '../accounts/dto-pipe';
-import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
+import { idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
 import { uuidParam, uuidPathParam } from '../http/path-params';
+import { VersionETag } from '../http/version-etag';
 
 const surveyId = uuidPathParam('surveyId');
 
@@ -65,20 +65,18 @@ export class SurveysController {
   @Requires('create', 'Survey')
   @ApiOperation({ summary: 'Start a satisfaction survey for an account by hand' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(
+  @VersionETag()
+  create(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Body(new DtoPipe(CreateSurveyDto)) body: CreateSurveyDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<SurveyView> {
-    const s = await this.rpc.request<SurveyView>(SUBJECTS.accounts.surveyCreate, actor, {
+    return this.rpc.request<SurveyView>(SUBJECTS.accounts.surveyCreate, actor, {
       accountId: id,
       idempotencyKey: idempotencyKeyOf(idempotencyKey),
       data: body,
     });
-    res.setHeader('ETag', etagOf(s.version));
-    return s;
   }
 
   @Post('surveys/:surveyId/answer')
@@ -86,20 +84,18 @@ export class SurveysController {
   @Requires('update', 'Survey')
   @ApiOperation({ summary: "Record the customer's answer: 1-5 per dimension (overall required), comments" })
   @ApiHeader({ name: 'If-Match', required: true })
-  async answer(
+  @VersionETag()
+  answer(
     @CurrentActor() actor: Actor,
     @Param('surveyId', surveyId) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body(new DtoPipe(AnswerSurveyDto)) body: AnswerSurveyDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<SurveyView> {
-    const s = await this.rpc.request<SurveyView>(SUBJECTS.accounts.surveyAnswer, actor, {
+    return this.rpc.request<SurveyView>(SUBJECTS.accounts.surveyAnswer, actor, {
       id,
       expectedVersion: versionFromIfMatch(ifMatch),
       data: body,
     });
-    res.setHeader('ETag', etagOf(s.version));
-    return s;
   }
 
   @Post('admin/jobs/surveys/run')
