@@ -60,7 +60,8 @@ class MessagingTestSchema1700000000000 implements MigrationInterface {
         consumer text NOT NULL,
         event_id uuid NOT NULL,
         subject  text NOT NULL,
-        attempt  int NOT NULL
+        attempt  int NOT NULL,
+        tx       bigint NOT NULL DEFAULT txid_current()
       )`);
   }
 
@@ -111,6 +112,17 @@ class FlakyConsumer {
     const n = attempt(e.id);
     await record(m, 'flaky', e, n);
     if (n === 1) throw new Error('downstream system unavailable (simulated)');
+  }
+}
+
+@Injectable()
+class BurstConsumer {
+  /** An event whose payload says `poison` fails twice (in its batch and on its own), then succeeds. */
+  @EventHandler(event('burst.>'), 'burst')
+  async onEvent(e: DomainEvent<{ poison?: boolean }>, m: EntityManager): Promise<void> {
+    const n = attempt(e.id);
+    await record(m, 'burst', e, n);
+    if (e.payload.poison && n < 3) throw new Error('cannot handle this one yet (simulated)');
   }
 }
 
@@ -336,7 +348,7 @@ describe('domain events: transactional outbox, JetStream, durable idempotent con
     await startApp({
       serviceName: SERVICE,
       events: true,
-      providers: [DuplicateConsumer, FlakyConsumer, RollbackConsumer],
+      providers: [DuplicateConsumer, FlakyConsumer, RollbackConsumer, BurstConsumer],
     });
   });
 
@@ -440,6 +452,50 @@ describe('domain events: transactional outbox, JetStream, durable idempotent con
     expect(attempts.get(id)).toBe(2);
     // Only the successful attempt's write is left; the first attempt's row went with its transaction.
     expect((await handledRows(ds, [id])).map((r) => r.attempt)).toEqual([2]);
+  });
+
+  it('a burst of events is handled in shared transactions, each event once', async () => {
+    const ids = await writeEvents(ds, event('burst.account.created'), 60);
+    producer.get(OutboxRelay).kick();
+
+    await until('the burst to be handled', async () => (await handledRows(ds, ids)).length === 60);
+    await consumerSettled('burst');
+    const [{ events, transactions }]: { events: number; transactions: number }[] = await ds.query(
+      `SELECT count(*)::int AS events, count(DISTINCT tx)::int AS transactions FROM handled WHERE event_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(events).toBe(60);
+    expect(transactions).toBeLessThan(60);
+    for (const id of ids) expect(await inboxRows(ds, 'burst', id)).toBe(1);
+  });
+
+  it('one failing event in a burst: the others are handled once, it is retried on its own until it succeeds', async () => {
+    const ids = await ds.transaction(async (m) => {
+      const out: string[] = [];
+      for (let n = 0; n < 30; n++)
+        out.push(
+          await addToOutbox(m, {
+            subject: event('burst.account.created'),
+            workspaceId: WORKSPACE,
+            payload: { n, poison: n === 14 },
+          }),
+        );
+      return out;
+    });
+    const poison = ids[14];
+    producer.get(OutboxRelay).kick();
+
+    await until('the poisoned event to succeed', async () => (await inboxRows(ds, 'burst', poison)) === 1);
+    await until('every event to be handled', async () => (await handledRows(ds, ids)).length === 30);
+    await consumerSettled('burst');
+
+    const rows = await handledRows(ds, ids);
+    // Exactly one committed row per event: the writes of the failed batch went with its transaction.
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(30);
+    expect(rows).toHaveLength(30);
+    expect(attempts.get(poison)).toBe(3);
+    expect(rows.find((r) => r.event_id === poison)?.attempt).toBe(3);
+    for (const id of ids) expect(await inboxRows(ds, 'burst', id)).toBe(1);
   });
 
   it('an event written in a transaction that rolls back is never published', async () => {
