@@ -71,6 +71,20 @@ class MessagingTestSchema1700000000000 implements MigrationInterface {
   }
 }
 
+/** A migration that takes a second, so that two replicas starting together overlap in it. */
+class SlowTestMigration1700000000001 implements MigrationInterface {
+  name = 'SlowTestMigration1700000000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`SELECT pg_sleep(1)`);
+    await q.query(`CREATE TABLE slow_marker (id int PRIMARY KEY)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE slow_marker`);
+  }
+}
+
 async function record(m: EntityManager, consumer: string, e: DomainEvent, n: number): Promise<void> {
   await m.query(`INSERT INTO handled (consumer, event_id, subject, attempt) VALUES ($1, $2, $3, $4)`, [
     consumer,
@@ -525,6 +539,40 @@ describe('domain events: transactional outbox, JetStream, durable idempotent con
     expect(await messagesOn(event('rollback.account.deleted'))).toBe(0);
     expect(await messagesOn(event('rollback.account.created'))).toBe(1);
     expect(attempts.get(rolledBackId)).toBeUndefined();
+  });
+});
+
+describe('migrations', () => {
+  it('two replicas starting together on a new schema: one runs the migrations, the other waits and finds them done', async () => {
+    const schema = `${SCHEMA}_fresh`;
+    await withDb(adminUrl(env), (c) => c.query(`CREATE SCHEMA "${schema}" AUTHORIZATION "${ROLE}"`));
+    const replica = () =>
+      Test.createTestingModule({
+        imports: [
+          PersistenceModule.forRoot({
+            url: roleUrl,
+            schema,
+            entities: [],
+            migrations: [MessagingTestSchema1700000000000, SlowTestMigration1700000000001],
+            poolSize: 2,
+          }),
+        ],
+      })
+        .compile()
+        .then(async (app) => {
+          open.add(app);
+          await app.init();
+          return app;
+        });
+    const [a, b] = await Promise.all([replica(), replica()]);
+    const rows: { name: string }[] = await a.get(DataSource).query(`SELECT name FROM migrations ORDER BY id`);
+    expect(rows.map((r) => r.name)).toEqual([
+      'MessagingTestSchema1700000000000',
+      'SlowTestMigration1700000000001',
+    ]);
+    expect(await b.get(DataSource).query(`SELECT count(*)::int AS n FROM slow_marker`)).toEqual([{ n: 0 }]);
+    await stopApp(a);
+    await stopApp(b);
   });
 });
 
