@@ -12,10 +12,6 @@ class DataSourceCloser implements OnApplicationShutdown {
 }
 
 /**
- * Provides the service's DataSource, initialised and migrated before anything else starts.
- * Migrations run in the service's own schema with the service's own role.
- */
-/**
  * The pending migrations, one process at a time per schema (a session advisory lock): replicas that start together
  * wait for the first to finish, then find nothing to do, instead of running the same migration twice and failing
  * on what the other created. The wait has no statement timeout (a long migration is waited for).
@@ -35,6 +31,10 @@ async function migrate(ds: DataSource, schema: string): Promise<Migration[]> {
   }
 }
 
+/**
+ * Provides the service's DataSource, initialised and migrated before anything else starts.
+ * Migrations run in the service's own schema with the service's own role.
+ */
 @Module({})
 export class PersistenceModule {
   static forRoot(options: ServiceDataSourceOptions & { migrate?: boolean }): DynamicModule {
