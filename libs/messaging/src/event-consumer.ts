@@ -86,68 +86,64 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
     this.running.push({ messages, done });
   }
 
-  /** The batch in one transaction; if it fails, each message again on its own (process). */
+  /**
+   * The batch in one transaction; if it fails, each event again in a transaction of its own, and one that fails
+   * alone is retried later with a delay.
+   */
   private async processBatch(consumer: string, batch: JsMsg[], handler: EventHandlerFn): Promise<void> {
-    if (batch.length === 1) return this.process(consumer, batch[0], handler);
-    const events: DomainEvent[] = [];
-    const messages: JsMsg[] = [];
+    const decoded: { m: JsMsg; event: DomainEvent }[] = [];
     for (const m of batch) {
       try {
-        events.push(decode<DomainEvent>(m.data));
-        messages.push(m);
+        decoded.push({ m, event: decode<DomainEvent>(m.data) });
       } catch {
         this.logger.error(`${consumer}: undecodable message ${m.seq}, terminated`);
         m.term();
       }
     }
-    if (!events.length) return;
-    try {
-      await this.dataSource.transaction(async (tx) => {
-        const fresh: { event_id: string }[] = await tx.query(
-          `INSERT INTO inbox (consumer, event_id, subject)
-           SELECT $1, e.id, e.subject FROM unnest($2::uuid[], $3::text[]) AS e(id, subject)
-           ON CONFLICT DO NOTHING RETURNING event_id`,
-          [consumer, events.map((e) => e.id), events.map((e) => e.subject)],
+    if (decoded.length > 1) {
+      try {
+        await this.handle(
+          consumer,
+          decoded.map((d) => d.event),
+          handler,
         );
-        // A set, emptied as they are handled: an event delivered twice in one batch is handled once.
-        const todo = new Set(fresh.map((r) => r.event_id));
-        for (const event of events) if (todo.delete(event.id.toLowerCase())) await handler(event, tx);
-      });
-    } catch (e) {
-      this.logger.warn(
-        `${consumer}: a batch of ${events.length} events failed (${(e as Error).message}); each again on its own`,
-      );
-      for (const m of messages) await this.process(consumer, m, handler);
-      return;
+        for (const d of decoded) d.m.ack();
+        return;
+      } catch (e) {
+        this.logger.warn(
+          `${consumer}: a batch of ${decoded.length} events failed (${(e as Error).message}); each again on its own`,
+        );
+      }
     }
-    for (const m of messages) m.ack();
+    for (const { m, event } of decoded) {
+      try {
+        await this.handle(consumer, [event], handler);
+        m.ack();
+      } catch (e) {
+        const delayMs = Math.min(60_000, 1000 * 2 ** Math.min(m.info.redeliveryCount, 6));
+        this.logger.warn(
+          `${consumer}: event ${event.id} failed (${(e as Error).message}); retry in ${delayMs} ms`,
+        );
+        m.nak(delayMs);
+      }
+    }
   }
 
-  private async process(consumer: string, m: JsMsg, handler: EventHandlerFn): Promise<void> {
-    let event: DomainEvent;
-    try {
-      event = decode<DomainEvent>(m.data);
-    } catch {
-      this.logger.error(`${consumer}: undecodable message ${m.seq}, terminated`);
-      m.term();
-      return;
-    }
-    try {
-      await this.dataSource.transaction(async (tx) => {
-        const fresh: unknown[] = await tx.query(
-          `INSERT INTO inbox (consumer, event_id, subject) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
-          [consumer, event.id, event.subject],
-        );
-        if (fresh.length > 0) await handler(event, tx);
-      });
-      m.ack();
-    } catch (e) {
-      const delayMs = Math.min(60_000, 1000 * 2 ** Math.min(m.info.redeliveryCount, 6));
-      this.logger.warn(
-        `${consumer}: event ${event.id} failed (${(e as Error).message}); retry in ${delayMs} ms`,
+  /**
+   * One transaction: the events' inbox rows, and the handler for each event not recorded before (an event
+   * delivered twice, even twice in one batch, is handled once).
+   */
+  private async handle(consumer: string, events: DomainEvent[], handler: EventHandlerFn): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const fresh: { event_id: string }[] = await tx.query(
+        `INSERT INTO inbox (consumer, event_id, subject)
+         SELECT $1, e.id, e.subject FROM unnest($2::uuid[], $3::text[]) AS e(id, subject)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [consumer, events.map((e) => e.id), events.map((e) => e.subject)],
       );
-      m.nak(delayMs);
-    }
+      const todo = new Set(fresh.map((r) => r.event_id));
+      for (const event of events) if (todo.delete(event.id.toLowerCase())) await handler(event, tx);
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
