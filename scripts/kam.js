@@ -67,7 +67,7 @@ async function start() {
       ? new URL(process.env.KAM_DATABASE_URL).pathname.slice(1) || 'postgres'
       : 'kam';
     await bootstrapDatabase(servers.adminDatabaseUrl, database, secrets);
-    const ctx = { ...servers, profile: PROFILE, database, secrets, httpPort, devAuth: true };
+    const ctx = apps.startContext(servers, { profile: PROFILE, database, secrets, httpPort });
 
     const seed = spawnSync(
       process.execPath,

@@ -13,7 +13,7 @@ import { AccessLogHandler } from './access-log/access-log.handler';
 import { KEY_RING, KeyRing } from './keys/key-ring';
 import { DocumentAccess } from './documents/document-access';
 import { DOCUMENT_MAX_BYTES, DocumentsService } from './documents/documents.service';
-import { DocumentGrantsService } from './documents/document-grants.service';
+import { DocumentGrantsService, GRANT_MAX_DAYS } from './documents/document-grants.service';
 import { DocumentsHandler } from './documents/documents.handler';
 import { DocumentJobs } from './documents/document-jobs';
 import { DocumentSchedulesService } from './documents/document-schedules.service';
@@ -60,6 +60,7 @@ export function appModule(config: DocumentSecurityConfig) {
       DocumentJobs,
       DocumentSchedulesService,
       { provide: EXPORT_APPROVAL_THRESHOLD, useValue: config.KAM_EXPORT_APPROVAL_THRESHOLD },
+      { provide: GRANT_MAX_DAYS, useValue: config.KAM_GRANT_MAX_DAYS },
       ExportRequestsService,
       ExportRequestsHandler,
       PoliciesService,

@@ -29,8 +29,23 @@ export function validateGatewayConfig(source: NodeJS.ProcessEnv = process.env): 
     if (!(e instanceof ConfigError)) throw e;
     problems.unshift(...e.problems);
   }
+  if (config?.KAM_DEV_AUTH && !isLoopbackHost(config.KAM_HTTP_HOST))
+    problems.push(
+      `KAM_DEV_AUTH=1 mints tokens for anyone who reaches the gateway: it is allowed only when KAM_HTTP_HOST is a loopback address (got ${config.KAM_HTTP_HOST})`,
+    );
   if (problems.length || !config) throw new ConfigError(problems);
   return config;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: an interface nothing beyond this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  return (
+    h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h)
+  );
 }
 
 export function loadGatewayConfig(): GatewayConfig {

@@ -91,6 +91,11 @@ export const documentSecuritySchema = {
   ...serviceSchema,
   KAM_DOCUMENT_MAX_BYTES: documentMaxBytes,
   KAM_EXPORT_APPROVAL_THRESHOLD: exportApprovalThreshold,
+  KAM_GRANT_MAX_DAYS: env.int('Longest a document grant may run, in days from its creation', {
+    default: 365,
+    min: 1,
+    max: 3650,
+  }),
   KAM_DOCUMENT_MASTER_KEYS: {
     description: masterKeysText.description,
     parse: (raw: string | undefined, name: string): string => {
@@ -116,7 +121,24 @@ export const gatewaySchema = {
   KAM_JWT_SECRET: env.optionalString('HS256 secret for user tokens (at least 32 characters)'),
   KAM_JWKS_URL: env.optionalString('JWKS URL for RS256 user tokens (instead of, or beside, KAM_JWT_SECRET)'),
   KAM_JWT_ISSUER: env.optionalString('Expected `iss` claim, if set'),
-  KAM_DEV_AUTH: env.bool('1 enables POST /api/v1/dev/token (never in production)', { default: false }),
+  KAM_DEV_AUTH: env.bool(
+    '1 enables POST /api/v1/dev/token; only on a loopback KAM_HTTP_HOST (never in production)',
+    { default: false },
+  ),
+  KAM_API_KEY_DEFAULT_DAYS: env.int('Lifetime of a new API key when its creator names none, in days', {
+    default: 90,
+    min: 1,
+    max: 365,
+  }),
+  KAM_API_KEY_MAX_DAYS: env.int('Longest lifetime of an API key, in days (a year at most)', {
+    default: 365,
+    min: 1,
+    max: 365,
+  }),
+  KAM_TOKEN_MAX_LIFETIME_HOURS: env.int(
+    'Longest lifetime of a user token accepted (exp − iat, or exp − now), in hours',
+    { default: 24, min: 1, max: 720 },
+  ),
   // CRM webhooks and sync (issue 7).
   KAM_CRM_SECRET_KEY: {
     description:

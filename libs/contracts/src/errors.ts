@@ -9,6 +9,16 @@ export const ERROR_CODES = {
   unauthenticated: { status: 401, en: 'Authentication is required', zh: '需要登录认证' },
   token_invalid: { status: 401, en: 'The token is invalid or expired', zh: '令牌无效或已过期' },
   member_departed: { status: 401, en: 'This member has left the workspace', zh: '该成员已离职,令牌已失效' },
+  member_unknown: {
+    status: 401,
+    en: 'This member is not known in the workspace',
+    zh: '该工作区中没有这名成员',
+  },
+  token_lifetime_exceeded: {
+    status: 401,
+    en: 'The token lives longer than this deployment allows ({hours} h at most)',
+    zh: '令牌有效期超过本系统允许的最长时间(最多 {hours} 小时)',
+  },
   forbidden: { status: 403, en: 'You are not allowed to do this', zh: '您无权执行此操作' },
   not_found: { status: 404, en: 'Not found', zh: '未找到' },
   account_not_found: { status: 404, en: 'Key account not found', zh: '未找到该大客户' },
@@ -107,6 +117,16 @@ export const ERROR_CODES = {
     status: 409,
     en: 'This export request cannot be used: {reason}',
     zh: '该导出申请不可使用:{reason}',
+  },
+  api_key_roles_exceed: {
+    status: 403,
+    en: 'A key cannot carry roles its creator does not hold: {roles}',
+    zh: 'API 密钥不能拥有创建者本人没有的角色:{roles}',
+  },
+  own_request: {
+    status: 403,
+    en: 'Nobody decides their own request; another approver must decide it',
+    zh: '不能审批本人提出的申请,须由其他审批人处理',
   },
   export_request_decided: {
     status: 409,

@@ -3,6 +3,8 @@ export * from './envelope';
 export * from './errors';
 export * from './subjects';
 export * from './validation';
+export * from './ids';
+export * from './as-of';
 export * from './accounts/account.dto';
 export * from './accounts/account.view';
 export * from './accounts/account-actions.dto';

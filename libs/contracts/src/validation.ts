@@ -3,6 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { FieldError } from './envelope';
 import { KamError } from './errors';
 import { cacheValidationMetadata } from './validation-cache';
+import { canonicalIds } from './ids';
 
 cacheValidationMetadata();
 
@@ -43,7 +44,8 @@ export function hostileShape(value: unknown, path = '', depth = 0): FieldError |
 }
 
 /**
- * Turns a plain object into a validated DTO. Unknown properties are rejected, not ignored.
+ * Turns a plain object into a validated DTO. Unknown properties are rejected, not ignored; every uuid in it is made
+ * canonical (lower case) before validation, so no rule downstream sees an id in another case (issue 14, point 4).
  * Used by the gateway's pipe and again by every service handler: services never trust the edge.
  */
 export function parseDto<T extends object>(cls: Ctor<T>, plain: unknown): T {
@@ -52,7 +54,7 @@ export function parseDto<T extends object>(cls: Ctor<T>, plain: unknown): T {
   }
   const hostile = hostileShape(plain);
   if (hostile) throw validationError([hostile]);
-  const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
+  const instance = plainToInstance(cls, canonicalIds(plain), { enableImplicitConversion: false });
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Msg, Subscription } from 'nats';
-import { Actor, Envelope, isRole, KamError, Reply } from '@app/contracts';
+import { Actor, canonicalId, Envelope, isRole, isUuid, KamError, Reply } from '@app/contracts';
 import { metrics } from '@app/observability';
 import { NatsConnectionService } from './nats-connection';
 import { MESSAGING_OPTIONS, MessagingOptions } from './tokens';
@@ -17,14 +17,23 @@ import { isDependencyUnavailable } from './unavailable';
 
 type Handler = (data: unknown, actor: Actor) => unknown;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The envelope's ids in their canonical lower case (issue 14, point 4): a service never trusts the edge to have done
+ * it. A member id that is not a uuid (`system:…`) is left as it is.
+ */
+function canonicalActor(a: Actor): Actor {
+  return {
+    ...a,
+    workspaceId: a.workspaceId.toLowerCase(),
+    memberId: canonicalId(a.memberId) ?? a.memberId,
+  };
+}
 
 function isActor(a: unknown): a is Actor {
   const x = a as Actor;
   return (
     !!x &&
-    typeof x.workspaceId === 'string' &&
-    UUID.test(x.workspaceId) &&
+    isUuid(x.workspaceId) &&
     typeof x.memberId === 'string' &&
     x.memberId.length > 0 &&
     typeof x.requestId === 'string' &&
@@ -108,7 +117,7 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
       const env = decode<Envelope>(msg.data);
       if (!isActor(env?.actor)) throw new KamError('unauthenticated');
       requestId = env.actor.requestId;
-      reply = { ok: true, data: (await handler(env.data, env.actor)) ?? null };
+      reply = { ok: true, data: (await handler(env.data, canonicalActor(env.actor))) ?? null };
     } catch (e) {
       if (e instanceof KamError) {
         outcome = 'error';

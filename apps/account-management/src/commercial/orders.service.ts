@@ -93,9 +93,8 @@ export class OrdersService {
           const existing = await this.byOpportunity(m, actor.workspaceId, dto.crmOpportunityId);
           if (existing) return this.replayed(existing, accountId);
         }
-        const memberId =
-          dto.memberId ??
-          (actor.kind === 'system' || actor.kind === 'api_key' ? account.owner_id : actor.memberId);
+        // A job or the CRM sync credits the account's owner; a person (or their key) credits themselves.
+        const memberId = dto.memberId ?? (actor.kind === 'system' ? account.owner_id : actor.memberId);
         if (!(await this.access.activeMember(m, actor, memberId)))
           throw validationError([
             { field: 'memberId', message: 'memberId must be an active member of this workspace' },

@@ -48,12 +48,12 @@ export class DocumentAccess {
   ) {}
 
   /**
-   * The member behind a user token, from account-management: their teams (for grants to a team) and name (for
-   * watermarks). A departed member is refused, and the attempt logged by the caller. API keys and system actors
-   * have no member record.
+   * The member behind a user token or API key (a key acts as its owner), from account-management: their teams (for
+   * grants to a team) and name (for watermarks). A departed member is refused, and the attempt logged by the caller.
+   * System actors have no member record.
    */
   async member(actor: Actor): Promise<MemberContextView | null> {
-    if (actor.kind === 'api_key' || actor.kind === 'system') return null;
+    if (actor.kind === 'system') return null;
     let ctx: MemberContextView;
     try {
       ctx = await this.rpc.request<MemberContextView>(

@@ -218,6 +218,13 @@ export class ExportRequestsService {
       if (!found[0]) throw new KamError('export_request_not_found', { id });
       if (found[0].status !== 'pending')
         throw new KamError('export_request_decided', { status: found[0].status });
+      if (found[0].requester_id === actor.memberId) {
+        await this.documents.denied(actor, 'decide_export', null, {
+          exportRequestId: id,
+          reason: 'own_request',
+        });
+        throw new KamError('own_request');
+      }
       const approve = dto.decision === 'approve';
       const [rows]: [RequestRow[], number] = await m.query(
         `UPDATE export_requests SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4,

@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import type { NextFunction, Request, Response, Router } from 'express';
-import { hasCapability } from '@app/authz';
+import { actorHasCapability } from '@app/authz';
 import { KamError } from '@app/contracts';
 import { ALL_QUEUES, QUEUE_PREFIX, redisConnectionOptions } from '@app/jobs';
 import { Authenticator } from '../auth/authenticator.service';
@@ -70,7 +70,7 @@ export function jobConsole(
     authenticator
       .authenticate(req, token)
       .then((actor) => {
-        if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
+        if (!actorHasCapability(actor, 'jobs:console')) throw new KamError('forbidden');
         if (queryToken) {
           res.cookie(COOKIE, queryToken, {
             httpOnly: true,

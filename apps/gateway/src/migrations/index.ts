@@ -1,4 +1,9 @@
 import { GatewayInitial1732600000000 } from './1732600000000-initial';
 import { GatewayCrm1733700000000 } from './1733700000000-crm';
+import { GatewayApiKeyOwners1734300000000 } from './1734300000000-api-key-owners';
 
-export const MIGRATIONS = [GatewayInitial1732600000000, GatewayCrm1733700000000];
+export const MIGRATIONS = [
+  GatewayInitial1732600000000,
+  GatewayCrm1733700000000,
+  GatewayApiKeyOwners1734300000000,
+];

@@ -103,5 +103,7 @@ export interface AccountUpdatedEvent {
 }
 
 export interface MemberAuthCheckReply {
+  /** The member exists in the workspace (issue 14: an unknown member is `member_unknown`, not `member_departed`). */
+  known: boolean;
   active: boolean;
 }

@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -15,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { AsOf } from '../as-of';
 
 // Export controls, policy acknowledgements and departures (issue 6, points 5-7).
 
@@ -173,8 +173,7 @@ export interface PolicyAcknowledgementsView {
 
 export class RunDocumentJobDto {
   @ApiPropertyOptional({ example: '2026-11-27T09:00:00+08:00' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @AsOf()
   asOf?: string;
 }
 

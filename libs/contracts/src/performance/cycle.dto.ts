@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { AsOf } from '../as-of';
 
 /** A calendar month, `YYYY-MM`, counted in the workspace's time zone. */
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -150,8 +150,7 @@ export class PublishCycleDto {
 
 export class RunPerformanceJobDto {
   @ApiPropertyOptional({ example: '2026-11-01T00:30:00+08:00' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @AsOf()
   asOf?: string;
 }
 
