@@ -36,6 +36,8 @@ function appEnv(app, ctx) {
     env.KAM_HTTP_PORT = String(ctx.httpPort);
     env.KAM_JWT_SECRET = process.env.KAM_JWT_SECRET || ctx.secrets.jwtSecret;
     env.KAM_DEV_AUTH = ctx.devAuth ? '1' : '0';
+    // The deployment operator's credential (issue 14): the raw job console and, later, provisioning.
+    env.KAM_OPERATOR_SECRET = process.env.KAM_OPERATOR_SECRET || ctx.secrets.operatorSecret;
     env.KAM_CRM_SECRET_KEY = process.env.KAM_CRM_SECRET_KEY || ctx.secrets.crmSecretKey;
   }
   if (app === 'document-security')

@@ -6,6 +6,7 @@ import { SERVICES } from '@app/contracts';
 import { APP_NAME, DocumentSecurityConfig, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { SystemHandler } from './system/system.handler';
+import { GatewayAccessLogListener } from './access-log/gateway-access-log.listener';
 import { ExportAccessLogListener } from './access-log/export-access-log.listener';
 import { AccessLogWriter } from './access-log/access-log.writer';
 import { AccessLogService } from './access-log/access-log.service';
@@ -46,6 +47,7 @@ export function appModule(config: DocumentSecurityConfig) {
     providers: [
       SystemHandler,
       ExportAccessLogListener,
+      GatewayAccessLogListener,
       AccessLogWriter,
       AccessLogService,
       AccessLogHandler,

@@ -14,6 +14,13 @@ export function validateGatewayConfig(source: NodeJS.ProcessEnv = process.env): 
   if (!secret && !jwks)
     problems.push('KAM_JWT_SECRET or KAM_JWKS_URL is required (how user tokens are verified)');
   if (secret && secret.length < 32) problems.push('KAM_JWT_SECRET must be at least 32 characters long');
+  const operator = source.KAM_OPERATOR_SECRET || undefined;
+  if (operator && operator.length < 32)
+    problems.push('KAM_OPERATOR_SECRET must be at least 32 characters long');
+  if (operator && operator === secret)
+    problems.push(
+      'KAM_OPERATOR_SECRET must differ from KAM_JWT_SECRET (a user token must never be an operator token)',
+    );
   if (jwks) {
     try {
       const u = new URL(jwks);

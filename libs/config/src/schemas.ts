@@ -121,6 +121,14 @@ export const gatewaySchema = {
   KAM_JWT_SECRET: env.optionalString('HS256 secret for user tokens (at least 32 characters)'),
   KAM_JWKS_URL: env.optionalString('JWKS URL for RS256 user tokens (instead of, or beside, KAM_JWT_SECRET)'),
   KAM_JWT_ISSUER: env.optionalString('Expected `iss` claim, if set'),
+  KAM_OPERATOR_SECRET: env.optionalString(
+    'HS256 secret of deployment-operator tokens (at least 32 characters, not KAM_JWT_SECRET): the raw job console of every queue; unset: no operator',
+  ),
+  KAM_OUTBOX_POLL_MS: env.int('Outbox relay poll interval when idle, in milliseconds (access-log entries)', {
+    default: 500,
+    min: 10,
+    max: 60000,
+  }),
   KAM_DEV_AUTH: env.bool(
     '1 enables POST /api/v1/dev/token; only on a loopback KAM_HTTP_HOST (never in production)',
     { default: false },

@@ -149,6 +149,11 @@ export const ERROR_CODES = {
     zh: '该制度尚无已发布的版本可确认',
   },
   route_not_found: { status: 404, en: 'No such endpoint', zh: '接口不存在' },
+  console_read_only: {
+    status: 405,
+    en: 'The job console only shows jobs and retries failed ones; nothing else can be changed here',
+    zh: '任务控制台只能查看任务和重试失败的任务,不能做其他修改',
+  },
   cycle_not_found: { status: 404, en: 'No evaluation cycle for {month}', zh: '{month} 没有考核周期' },
   scorecard_not_found: { status: 404, en: 'Scorecard not found', zh: '未找到该考核表' },
   appeal_not_found: { status: 404, en: 'Appeal not found', zh: '未找到该申诉' },
@@ -323,17 +328,35 @@ export class KamError extends Error {
     this.name = 'KamError';
   }
 
+  /**
+   * The refusal is already in the access log: document-security writes its own, richer entries (the document, the
+   * attempted action), so the gateway does not add a second one (issue 14, point 6).
+   */
+  audited = false;
+
+  markAudited(): this {
+    this.audited = true;
+    return this;
+  }
+
   get status(): number {
     return ERROR_CODES[this.code].status;
   }
 
   toRemote(): RemoteError {
-    return { code: this.code, status: this.status, params: this.params, errors: this.errors };
+    return {
+      code: this.code,
+      status: this.status,
+      params: this.params,
+      errors: this.errors,
+      ...(this.audited ? { audited: true } : {}),
+    };
   }
 
   static fromRemote(e: RemoteError): KamError {
     const code = (e.code in ERROR_CODES ? e.code : 'internal_error') as ErrorCode;
-    return new KamError(code, e.params ?? {}, e.errors);
+    const error = new KamError(code, e.params ?? {}, e.errors);
+    return e.audited === true ? error.markAudited() : error;
   }
 }
 

@@ -244,6 +244,8 @@ export const EVENTS = {
   scorecardRatingDue: 'kam.events.performance.scorecard.rating-due',
   eliminationWarningRaised: 'kam.events.performance.warning.raised',
   policyAcknowledgementDue: 'kam.events.documents.policy.acknowledgement-due',
+  /** The gateway: an archive view, a refusal or a job-console action, for the access log (issue 14, point 6). */
+  accessRecorded: 'kam.events.gateway.access.recorded',
 } as const;
 
 export interface PingReply {

@@ -17,6 +17,7 @@ export type AccessAction =
   | 'publish'
   | 'acknowledge'
   | 'denied'
+  | 'console'
   | 'corrupt';
 
 export interface AccessLogEntry {

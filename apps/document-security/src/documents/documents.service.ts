@@ -106,7 +106,7 @@ export class DocumentsService {
     const ability = await this.abilityOf(actor);
     if (!ability.can('create', 'Document')) {
       await this.denied(actor, 'upload', null);
-      throw new KamError('forbidden');
+      throw new KamError('forbidden').markAudited();
     }
     if (fields.accountId) {
       const rel = await this.access.relations(actor, [fields.accountId]);
@@ -226,7 +226,7 @@ export class DocumentsService {
     if (!rows[0]) throw new KamError('document_not_found', { id });
     if (!rows[0].allowed) {
       await this.denied(actor, attempted, id);
-      throw new KamError('document_not_found', { id });
+      throw new KamError('document_not_found', { id }).markAudited();
     }
     return rows[0];
   }
@@ -244,7 +244,7 @@ export class DocumentsService {
       : [];
     if (!ok.length) {
       await this.denied(actor, attempted, doc.id);
-      throw new KamError('forbidden');
+      throw new KamError('forbidden').markAudited();
     }
   }
 
@@ -254,7 +254,7 @@ export class DocumentsService {
     // ADR 0003: roles that may change no document at all (security officer, admin) get 403, whatever the id.
     if (!ability.can('update', 'Document')) {
       await this.denied(actor, attempted, null, { documentId: id });
-      throw new KamError('forbidden');
+      throw new KamError('forbidden').markAudited();
     }
     const doc = await this.load(m, actor, ability, id, attempted);
     await this.authorizeUpdate(m, actor, ability, doc, attempted);
@@ -450,7 +450,10 @@ export class DocumentsService {
     try {
       return await this.access.member(actor);
     } catch (e) {
-      if (e instanceof KamError && e.code === 'member_departed') await this.denied(actor, 'access', null);
+      if (e instanceof KamError && e.code === 'member_departed') {
+        await this.denied(actor, 'access', null);
+        throw e.markAudited();
+      }
       throw e;
     }
   }

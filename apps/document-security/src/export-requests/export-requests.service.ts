@@ -107,7 +107,7 @@ export class ExportRequestsService {
       if (!r) throw new KamError('document_not_found', { id });
       if (!r.allowed) {
         await this.documents.denied(actor, attempted, id);
-        throw new KamError('document_not_found', { id });
+        throw new KamError('document_not_found', { id }).markAudited();
       }
     }
     return ids.map((id) => byId.get(id)!);
@@ -208,7 +208,7 @@ export class ExportRequestsService {
     const ability = await this.documents.abilityOf(actor);
     if (!ability.can('approve', 'Document')) {
       await this.documents.denied(actor, 'decide_export', null, { exportRequestId: id });
-      throw new KamError('forbidden');
+      throw new KamError('forbidden').markAudited();
     }
     return this.ds.transaction(async (m) => {
       const found: RequestRow[] = await m.query(
@@ -223,7 +223,7 @@ export class ExportRequestsService {
           exportRequestId: id,
           reason: 'own_request',
         });
-        throw new KamError('own_request');
+        throw new KamError('own_request').markAudited();
       }
       const approve = dto.decision === 'approve';
       const [rows]: [RequestRow[], number] = await m.query(
@@ -265,7 +265,7 @@ export class ExportRequestsService {
     const r = rows[0];
     if (!r) {
       await this.documents.denied(actor, 'export', null, { exportRequestId: id, reason: 'not found' });
-      throw new KamError('export_request_not_found', { id });
+      throw new KamError('export_request_not_found', { id }).markAudited();
     }
     const why = whyNotUsable(
       {
@@ -281,7 +281,7 @@ export class ExportRequestsService {
     );
     if (why) {
       await this.documents.denied(actor, 'export', null, { exportRequestId: id, reason: why });
-      throw new KamError('export_request_not_usable', { reason: why });
+      throw new KamError('export_request_not_usable', { reason: why }).markAudited();
     }
     await m.query(`UPDATE export_requests SET used_at = now() WHERE id = $1`, [id]);
   }
@@ -307,7 +307,10 @@ export class ExportRequestsService {
         reason: 'approval required',
         count: docs.length,
       });
-      throw new KamError('export_approval_required', { count: docs.length, threshold: this.threshold });
+      throw new KamError('export_approval_required', {
+        count: docs.length,
+        threshold: this.threshold,
+      }).markAudited();
     }
     const exportId = randomUUID();
     const objectName = `down.${randomUUID()}`;

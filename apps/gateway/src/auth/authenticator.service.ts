@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { Actor, KamError, MemberAuthCheckReply, SUBJECTS } from '@app/contracts';
@@ -6,16 +6,13 @@ import { RpcClient } from '@app/messaging';
 import { TokenService } from './token.service';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { localeOf } from '../problem/locale';
-
-const DOCUMENT_ROUTE =
-  /^\/api\/v1\/documents\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
+import { AuthedRequest } from './auth.decorators';
 
 type MemberStatus = 'active' | 'departed' | 'unknown';
 
 /** Turns a request's credentials into the actor envelope (DESIGN §3), or a 401. */
 @Injectable()
 export class Authenticator {
-  private readonly logger = new Logger(Authenticator.name);
   /** Member status answers: fresh for 2 s; used for up to 5 min when account-management cannot answer. */
   private readonly status = new Map<string, { status: MemberStatus; at: number }>();
 
@@ -66,50 +63,11 @@ export class Authenticator {
       // The leaver's keys die with the departure, also when the departure itself did not reach us.
       if (actor.kind === 'api_key')
         await this.apiKeys.revokeForDeparture(actor.workspaceId, actor.memberId).catch(() => undefined);
-      await this.logDeparted(actor, req);
+      // Named in the refusal's access-log entry (issue 6 point 7, issue 14 point 6), written by whoever answers.
+      (req as AuthedRequest).refusedActor = actor;
       throw new KamError('member_departed');
     }
     return actor;
-  }
-
-  /**
-   * Issue 6, point 7: every later attempt by a leaver is denied and logged — also the ones refused here, before any
-   * service sees them. The entry names the route (never its query, which may carry a token) and the document when
-   * the route is one. Best effort: when document-security cannot be reached the refusal stands all the same.
-   */
-  private async logDeparted(actor: Actor, req: Request): Promise<void> {
-    const route = req.path ?? '';
-    const doc = DOCUMENT_ROUTE.exec(route);
-    try {
-      await this.rpc.request(
-        SUBJECTS.documents.accessLogAppend,
-        {
-          workspaceId: actor.workspaceId,
-          memberId: 'system:gateway',
-          roles: [],
-          requestId: actor.requestId,
-          kind: 'system',
-        },
-        {
-          memberId: actor.memberId,
-          action: 'denied',
-          subject: doc ? 'document' : 'request',
-          ...(doc ? { documentId: doc[1].toLowerCase() } : {}),
-          details: {
-            reason: 'member_departed',
-            via: 'gateway',
-            method: req.method,
-            route: route.slice(0, 300),
-          },
-        },
-        { timeoutMs: 1500 },
-      );
-    } catch (e) {
-      this.logger.warn(
-        { err: e instanceof Error ? e.message : String(e), requestId: actor.requestId },
-        'departed member attempt not logged',
-      );
-    }
   }
 
   /**
