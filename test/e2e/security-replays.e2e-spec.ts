@@ -71,7 +71,10 @@ describe('replays and shared keys (issue 14, point 11)', () => {
       JSON.stringify(
         JSON.parse(
           fs
-            .readFileSync(path.join(ROOT, 'test', 'fixtures', 'twenty-webhooks', 'company-updated.json'), 'utf8')
+            .readFileSync(
+              path.join(ROOT, 'test', 'fixtures', 'twenty-webhooks', 'company-updated.json'),
+              'utf8',
+            )
             .split('__KAM_WORKSPACE__')
             .join(f.workspaceId)
             .split('__EVENT_DATE__')
@@ -97,7 +100,11 @@ describe('replays and shared keys (issue 14, point 11)', () => {
       // The account changes again afterwards; the first delivery's job record is gone (completed jobs are
       // trimmed), so only the replay check stands between a replay and the old name coming back.
       const later = delivery('华为技术有限公司(之后)');
-      await api().post(`/webhooks/twenty/${f.workspaceId}`).set(signed(secret, later)).send(later).expect(202);
+      await api()
+        .post(`/webhooks/twenty/${f.workspaceId}`)
+        .set(signed(secret, later))
+        .send(later)
+        .expect(202);
       await eventually('the later delivery applied', async () =>
         (await accountName()) === '华为技术有限公司(之后)' ? true : undefined,
       );
@@ -114,6 +121,15 @@ describe('replays and shared keys (issue 14, point 11)', () => {
       };
       expectProblem(
         await api().post(`/webhooks/twenty/${f.workspaceId}`).set(shouted).send(body),
+        409,
+        'webhook_signature_replayed',
+      );
+      // The workspace id in upper case is the same workspace: the same remembered signatures.
+      expectProblem(
+        await api()
+          .post(`/webhooks/twenty/${f.workspaceId.toUpperCase()}`)
+          .set({ ...original, 'X-Twenty-Webhook-Nonce': randomBytes(16).toString('hex') })
+          .send(body),
         409,
         'webhook_signature_replayed',
       );
@@ -171,7 +187,10 @@ describe('replays and shared keys (issue 14, point 11)', () => {
         .send(order)
         .expect(201);
       expect(byAm1.body.id).not.toBe(byDirector.body.id);
-      expect([byDirector.body.memberId, byAm1.body.memberId]).toEqual([f.members.director.id, f.members.am1.id]);
+      expect([byDirector.body.memberId, byAm1.body.memberId]).toEqual([
+        f.members.director.id,
+        f.members.am1.id,
+      ]);
     });
   });
 });

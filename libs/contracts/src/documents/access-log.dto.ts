@@ -1,7 +1,10 @@
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 
-/** What another service may record in the access log (DESIGN §4: archive views, exports, denied attempts). */
-export const RECORDED_ACCESS_ACTIONS = ['view', 'download', 'export', 'denied'] as const;
+/**
+ * What another service may record in the access log (DESIGN §4: archive views, exports, denied attempts; and a
+ * change of an integration's connection, e.g. the CRM's, issue 14 point 5).
+ */
+export const RECORDED_ACCESS_ACTIONS = ['view', 'download', 'export', 'denied', 'configure'] as const;
 export type RecordedAccessAction = (typeof RECORDED_ACCESS_ACTIONS)[number];
 
 /**
