@@ -1,4 +1,5 @@
 import { ConfigError, env } from './config';
+import { CrmAllowedHost, parseCrmAllowedHosts } from './crm-allowed-hosts';
 
 /** Variables every app reads. */
 export const commonSchema = {
@@ -179,6 +180,14 @@ export const gatewaySchema = {
     min: 100,
     max: 3600000,
   }),
+  // Where the CRM connection may point (issue 14, point 5): https to public addresses, and these besides.
+  KAM_CRM_ALLOWED_HOSTS: {
+    description:
+      'Comma-separated hosts, addresses and CIDR ranges the CRM connection may reach over plain http or at a ' +
+      'private, loopback or link-local address, e.g. `twenty.internal,10.20.0.0/16`; empty: https to public ' +
+      'addresses only',
+    parse: (raw: string | undefined, name: string): CrmAllowedHost[] => parseCrmAllowedHosts(raw, name),
+  },
   // Embedded tabs (issue 7): the CRM origins allowed to frame them (CSP frame-ancestors) and post them a token.
   KAM_CRM_ORIGINS: {
     description:

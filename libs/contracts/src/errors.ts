@@ -295,6 +295,22 @@ export const ERROR_CODES = {
     en: 'KAM_CRM_SECRET_KEY is not set, so CRM credentials cannot be stored or read',
     zh: '未设置 KAM_CRM_SECRET_KEY,无法保存或读取 CRM 凭据',
   },
+  // Issue 14, points 5 and 11.
+  crm_base_url_not_allowed: {
+    status: 400,
+    en:
+      'baseUrl {url} is not allowed: the CRM must be reached over https at a public address. Plain http and ' +
+      'private, loopback or link-local addresses are allowed only for hosts the deployment lists in ' +
+      'KAM_CRM_ALLOWED_HOSTS',
+    zh:
+      'baseUrl {url} 不被允许:CRM 须通过 https 访问公网地址。明文 http 以及内网、回环或链路本地地址,' +
+      '仅限部署在 KAM_CRM_ALLOWED_HOSTS 中列出的主机',
+  },
+  webhook_signature_replayed: {
+    status: 409,
+    en: 'This webhook delivery (its signature) was already received; a delivery is accepted once',
+    zh: '该 Webhook 投递(签名)已收到过,每次投递只接受一次',
+  },
   prospect_candidate_not_found: {
     status: 404,
     en: 'Prospect candidate not found',

@@ -111,6 +111,8 @@ export const SUBJECTS = {
     crmPersonDeleted: 'kam.accounts.crm.person-deleted',
     crmOpportunitiesUpsert: 'kam.accounts.crm.opportunities-upsert',
     crmLinkedAccounts: 'kam.accounts.crm.linked-accounts',
+    /** The gateway tells the directors that the workspace's CRM connection changed (issue 14, point 5). */
+    crmConnectionChanged: 'kam.accounts.crm.connection-changed',
     prospectCandidateList: 'kam.accounts.prospect-candidate.list',
     prospectCandidatePromote: 'kam.accounts.prospect-candidate.promote',
   },

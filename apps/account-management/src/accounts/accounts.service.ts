@@ -136,7 +136,7 @@ export class AccountsService {
     const resolved = await this.actors.resolve(actor);
     const result = await applyOnce(
       this.ds.manager,
-      { workspaceId: actor.workspaceId, scope: 'account.create', key: idempotencyKey, body: dto },
+      { actor, scope: 'account.create', key: idempotencyKey, body: dto },
       async (m) => {
         const { settings } = await this.settings.load(m, actor.workspaceId);
         const ownerId = dto.ownerId ?? actor.memberId;

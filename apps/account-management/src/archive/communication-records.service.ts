@@ -97,7 +97,7 @@ export class CommunicationRecordsService {
     const { id } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'record.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

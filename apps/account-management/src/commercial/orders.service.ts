@@ -67,7 +67,7 @@ export class OrdersService {
     const { id, created } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'order.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

@@ -114,7 +114,7 @@ export class ComplaintsService {
     const { id } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'complaint.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

@@ -154,7 +154,7 @@ export class SurveysService {
     const { id } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'survey.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

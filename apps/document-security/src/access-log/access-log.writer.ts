@@ -18,7 +18,9 @@ export type AccessAction =
   | 'acknowledge'
   | 'denied'
   | 'console'
-  | 'corrupt';
+  | 'corrupt'
+  /** An integration's connection changed, e.g. the CRM's (issue 14, point 5). */
+  | 'configure';
 
 export interface AccessLogEntry {
   /** Given when the caller must be idempotent (an event id); a fresh UUID otherwise. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessRecordedEvent, EVENTS } from '@app/contracts';
 import { OutboxRelay } from '@app/messaging';
 
@@ -47,6 +47,27 @@ export class AccessRecorder {
       this.waiting.push({ id: randomUUID(), event: full, requestId: requestId ?? null, resolve, reject });
       if (!this.flushing) void this.flush();
     });
+  }
+
+  /**
+   * One entry inside the caller's own transaction `m` (a change of the CRM connection, say): committed with the
+   * change or not at all. `id` becomes the entry's id. The relay picks it up on its next poll after the commit.
+   */
+  async recordIn(
+    m: EntityManager,
+    event: Omit<AccessRecordedEvent, 'at'>,
+    requestId?: string,
+    id: string = randomUUID(),
+  ): Promise<void> {
+    const full: AccessRecordedEvent = {
+      ...event,
+      route: event.route.split('?')[0].slice(0, ROUTE_MAX),
+      at: new Date().toISOString(),
+    };
+    await m.query(
+      `INSERT INTO outbox (id, subject, workspace_id, payload, request_id) VALUES ($1, $2, $3, $4, $5)`,
+      [id, EVENTS.accessRecorded, full.workspaceId, JSON.stringify(full), requestId ?? null],
+    );
   }
 
   /** Like `record`, for a refusal already being answered: a failure is logged, never turned into another error. */

@@ -114,7 +114,7 @@ export class TargetsService {
 
     const { id } = await applyOnce(
       this.ds.manager,
-      { workspaceId: actor.workspaceId, scope: 'target.create', key: idempotencyKey, body: dto },
+      { actor, scope: 'target.create', key: idempotencyKey, body: dto },
       async (m) => {
         if (dto.parentId) await this.checkParent(m, actor.workspaceId, dto.parentId, { ...dto, period });
         const id = randomUUID();

@@ -1,7 +1,10 @@
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 
-/** What another service may record in the access log (DESIGN §4: archive views, exports, denied attempts). */
-export const RECORDED_ACCESS_ACTIONS = ['view', 'download', 'export', 'denied'] as const;
+/**
+ * What another service may record in the access log (DESIGN §4: archive views, exports, denied attempts; and a
+ * change of an integration's connection, e.g. the CRM's, issue 14 point 5).
+ */
+export const RECORDED_ACCESS_ACTIONS = ['view', 'download', 'export', 'denied', 'configure'] as const;
 export type RecordedAccessAction = (typeof RECORDED_ACCESS_ACTIONS)[number];
 
 /**
@@ -27,7 +30,7 @@ export interface AppendAccessLogResult {
 }
 
 /** What the gateway records for the access log (issue 14, point 6). */
-export const GATEWAY_ACCESS_ACTIONS = ['view', 'denied', 'console'] as const;
+export const GATEWAY_ACCESS_ACTIONS = ['view', 'denied', 'console', 'configure'] as const;
 export type GatewayAccessAction = (typeof GATEWAY_ACCESS_ACTIONS)[number];
 
 /**
@@ -51,6 +54,6 @@ export interface AccessRecordedEvent {
   reason?: string;
   status?: number;
   /** Anything else a console action names (queue, job id, job name). */
-  details?: Record<string, string | number | boolean | null>;
+  details?: Record<string, string | number | boolean | null | string[]>;
   at: string;
 }

@@ -283,6 +283,16 @@ export interface ScorecardView {
 export interface StatementView {
   scorecard: ScorecardView;
   currency: 'CNY';
+  /**
+   * The month's sales the card was scored on (CNY, minor units) and, of them, the orders created from won CRM
+   * opportunities: amount and count (issue 14, point 5). Null when the card has no measurements; `fromCrm` null
+   * when it was collected before the CRM's share was measured.
+   */
+  sales: {
+    salesMinor: string;
+    ordersCount: number;
+    fromCrm: { amountMinor: string; ordersCount: number } | null;
+  } | null;
   payBaseMinor: string | null;
   band: string | null;
   /** The band in the caller's language. */
