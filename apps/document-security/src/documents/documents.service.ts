@@ -26,7 +26,6 @@ import { DOCUMENT_COLUMNS, DocumentRow, toDocumentView, VERSION_COLUMNS, Version
 import { pdfOpens, watermarkPdf, watermarkText } from './watermark';
 
 export const DOCUMENT_MAX_BYTES = Symbol('DOCUMENT_MAX_BYTES');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface CheckedFile {
   content: Buffer;
@@ -314,9 +313,7 @@ export class DocumentsService {
     if (query.accountId) eq('d.account_id', query.accountId);
     if (query.ownerId) eq('d.owner_id', query.ownerId);
     if (query.cursor) {
-      const c = decodeCursor(query.cursor);
-      if (typeof c.value !== 'string' || Number.isNaN(Date.parse(c.value)) || !UUID.test(c.id))
-        throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+      const c = decodeCursor(query.cursor, 'timestamp');
       values.push(c.value, c.id);
       where.push(`(d.created_at, d.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
     }
