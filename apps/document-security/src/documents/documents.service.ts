@@ -14,7 +14,7 @@ import {
   UploadedFileRef,
   validationError,
 } from '@app/contracts';
-import { KamAbility } from '@app/authz';
+import { KamAbility, subject } from '@app/authz';
 import { decodeCursor, encodeCursor } from '@app/persistence';
 import { TransferBucket } from '@app/messaging';
 import { AccessLogWriter } from '../access-log/access-log.writer';
@@ -102,14 +102,35 @@ export class DocumentsService {
       await this.bucket.discard(file.objectName).catch(() => undefined);
       throw e;
     }
-    const ability = await this.abilityOf(actor);
+    const member = await this.member(actor);
+    const ability = await this.access.ability(actor, member);
     if (!ability.can('create', 'Document')) {
       await this.denied(actor, 'upload', null);
       throw new KamError('forbidden');
     }
-    if (fields.accountId) {
-      const rel = await this.access.relations(actor, [fields.accountId]);
-      if (!rel.length) throw new KamError('account_not_found', { id: fields.accountId });
+    // Everything about the new document is checked before anything is written (issue 14, point 9).
+    const related = fields.accountId ? await this.access.relations(actor, [fields.accountId]) : [];
+    if (fields.accountId && !related.length)
+      throw new KamError('account_not_found', { id: fields.accountId });
+    const ownerId = fields.ownerId ?? actor.memberId;
+    if (ownerId !== actor.memberId && !(await this.access.isActiveMember(actor, ownerId)))
+      throw validationError([
+        { field: 'ownerId', message: 'ownerId must be an active member of this workspace' },
+      ]);
+    // The uploader must be able to read what they file (a confidential report given to a colleague, a secret one
+    // by whoever may not read secrets): otherwise it would be stored out of their sight.
+    const readable = related.length ? await this.access.ability(actor, member, related) : ability;
+    const newDocument = {
+      classification: fields.classification,
+      ownerId,
+      accountId: fields.accountId ?? null,
+      grantMemberIds: [],
+      grantTeamIds: [],
+      grantRoles: [],
+    };
+    if (!readable.can('read', subject('Document', newDocument) as Parameters<KamAbility['can']>[1])) {
+      await this.denied(actor, 'upload', null, { ownerId, classification: fields.classification });
+      throw new KamError('forbidden');
     }
     const id = randomUUID();
     await this.ds.transaction(async (m) => {
@@ -123,7 +144,7 @@ export class DocumentsService {
           fields.kind,
           fields.classification,
           fields.title,
-          fields.ownerId ?? actor.memberId,
+          ownerId,
           fields.accountId ?? null,
           fields.retentionUntil ?? null,
           actor.memberId,
