@@ -30,13 +30,9 @@ import {
 } from './commercial-access';
 import { ORDER_COLUMNS, OrderRow, toOrderView } from './commercial.sql';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The orders cursor: the last row's orderedOn and id. */
 function orderCursor(cursor: string): { on: string; id: string } {
-  const c = decodeCursor(cursor);
-  if (typeof c.value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(c.value) || !UUID.test(c.id))
-    throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+  const c = decodeCursor(cursor, 'date');
   return { on: c.value, id: c.id };
 }
 

@@ -8,7 +8,6 @@ import {
   MemberRosterView,
   Role,
   ROSTER_DEFAULT_LIMIT,
-  validationError,
 } from '@app/contracts';
 import { decodeCursor, encodeCursor } from '@app/persistence';
 import { ActorContextService } from './actor-context.service';
@@ -46,8 +45,6 @@ SELECT m.name, m.roles, m.status, m.team_id,
        (SELECT array_agg(t.id ORDER BY t.id) FROM teams t WHERE t.leader_id = m.id AND t.workspace_id = m.workspace_id) AS led
 FROM members m WHERE m.id = $1 AND m.workspace_id = $2`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The organisation as other services need it (issue 5): the roster with teams and leaders, a page at a time
  * by id, and one member's actor context (their team and the teams they lead), so that performance-evaluation
@@ -68,8 +65,7 @@ export class MemberDirectoryService {
     }
     let after: string | null = null;
     if (req.cursor) {
-      const c = decodeCursor(req.cursor);
-      if (!UUID.test(c.id)) throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+      const c = decodeCursor(req.cursor, 'uuid');
       after = c.id;
     }
     const limit = req.limit ?? ROSTER_DEFAULT_LIMIT;

@@ -53,7 +53,6 @@ import {
 
 /** Days after publication during which the member may appeal (the policy's 5 days). */
 export const APPEAL_DAYS = 5;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One scorecard's life: ratings by the group leader (or the director for a leader), publication to the member,
@@ -82,9 +81,8 @@ export class ScorecardsService {
     if (q.status) add('s.status = ?', q.status);
     if (q.position) add('s.position = ?', q.position);
     if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      if (!UUID.test(c.id)) throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
-      params.push(String(c.value), c.id);
+      const c = decodeCursor(q.cursor, 'month');
+      params.push(c.value, c.id);
       where.push(`(s.month, s.id) < ($${params.length - 1}, $${params.length}::uuid)`);
     }
     const cond = await this.access.where(actor, 'read', 'Scorecard', params.length);

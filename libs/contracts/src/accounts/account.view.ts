@@ -79,6 +79,8 @@ export interface TimelineEntry {
   actorId: string | null;
   kind: string;
   details: Record<string, unknown>;
+  /** Detail values the caller may not read on the record's own endpoint (null in `details`). */
+  redacted: string[];
 }
 
 export interface Page<T> {
