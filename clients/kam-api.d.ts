@@ -808,6 +808,8 @@ export interface TimelineEntry {
   details: {
     [key: string]: unknown;
   };
+  /** Detail values the caller may not read on the record's own endpoint (null in `details`). */
+  redacted: string[];
 }
 
 export interface Page_ContactView {

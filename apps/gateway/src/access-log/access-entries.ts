@@ -37,14 +37,16 @@ export function refusalEntry(
   const actor = req.actor ?? req.refusedActor;
   if (!actor || actor.kind === 'system') return undefined;
   const route = routeOf(req);
+  const ids = idsOfRoute(route);
   return {
     workspaceId: actor.workspaceId,
     memberId: actor.memberId,
     action: 'denied',
-    subject: 'request',
+    // What the refused request was after: a document, an account, or (any other route) the request itself.
+    subject: ids.documentId ? 'document' : ids.accountId ? 'account' : 'request',
     method: req.method,
     route,
-    ...idsOfRoute(route),
+    ...ids,
     reason: e.code,
     status: e.status,
     details: { credential: actor.kind ?? 'user' },
