@@ -1,13 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  Actor,
-  CrmConnectionChangedResult,
-  CrmConnectionPart,
-  KamError,
-  SUBJECTS,
-} from '@app/contracts';
+import { Actor, CrmConnectionChangedResult, CrmConnectionPart, KamError, SUBJECTS } from '@app/contracts';
 import { RpcClient } from '@app/messaging';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { CrmAllowList, normalHost } from './crm-address-policy';
