@@ -2,6 +2,7 @@ export * from './roles';
 export * from './envelope';
 export * from './errors';
 export * from './subjects';
+export * from './service-calls';
 export * from './validation';
 export * from './accounts/account.dto';
 export * from './accounts/account.view';
