@@ -99,6 +99,8 @@ function transferBucketApi(): string[] {
   const stream = `OBJ_${DOCUMENT_TRANSFER_BUCKET}`;
   return [
     `$O.${DOCUMENT_TRANSFER_BUCKET}.>`,
+    // The object store finds its stream by name (a list of stream names, nothing of their content).
+    '$JS.API.STREAM.NAMES',
     `$JS.API.STREAM.INFO.${stream}`,
     `$JS.API.STREAM.CREATE.${stream}`,
     `$JS.API.STREAM.PURGE.${stream}`,
