@@ -459,7 +459,10 @@ export interface UpdateTeamDto {
 
 export interface CreateApiKeyDto {
   name: string;
+  /** At most the roles the creator holds */
   roles: Array<"director" | "deputy_director" | "group_leader" | "account_manager" | "assistant_account_manager" | "customer_service" | "market_researcher" | "clerk" | "executive" | "security_officer" | "admin">;
+  /** Days until the key expires (default 90, at most 365) */
+  expiresInDays?: number;
 }
 
 export interface CreateGrantDto {
@@ -678,7 +681,7 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: "validation_failed" | "unauthenticated" | "token_invalid" | "member_departed" | "forbidden" | "not_found" | "account_not_found" | "contact_not_found" | "account_plan_not_found" | "complaint_not_found" | "illegal_complaint_transition" | "complaint_callback_required" | "complaint_not_resolved" | "survey_not_found" | "survey_not_pending" | "project_not_found" | "illegal_project_transition" | "project_stage_blocked" | "risk_not_found" | "tender_not_found" | "illegal_tender_transition" | "document_not_found" | "document_version_not_found" | "grant_not_found" | "document_file_required" | "document_empty" | "document_file_name_invalid" | "document_type_unsupported" | "document_type_mismatch" | "document_malformed" | "document_corrupt" | "document_key_unavailable" | "export_approval_required" | "export_request_not_found" | "export_request_not_usable" | "export_request_decided" | "document_not_policy" | "policy_classification_too_high" | "policy_not_published" | "route_not_found" | "cycle_not_found" | "scorecard_not_found" | "appeal_not_found" | "cycle_exists" | "cycle_locked" | "cycle_not_ready" | "cycle_not_locked" | "illegal_scorecard_transition" | "scorecard_incomplete" | "appeal_window_closed" | "appeal_window_open" | "appeal_decided" | "warning_decided" | "target_not_found" | "target_exists" | "training_not_found" | "commission_plan_not_found" | "commission_statement_not_found" | "already_approved" | "team_not_found" | "conflict" | "crm_company_already_linked" | "contact_already_linked" | "account_plan_exists" | "idempotency_key_reused" | "tier_mapping_required" | "illegal_stage_transition" | "tier_change_pending" | "member_not_active" | "precondition_failed" | "precondition_required" | "webhook_signature_invalid" | "webhook_timestamp_stale" | "webhook_replayed" | "crm_not_configured" | "crm_secret_key_missing" | "prospect_candidate_not_found" | "prospect_candidate_not_open" | "payload_too_large" | "unsupported_media_type" | "internal_error" | "service_unavailable";
+  code: "validation_failed" | "unauthenticated" | "token_invalid" | "member_departed" | "member_unknown" | "token_lifetime_exceeded" | "forbidden" | "not_found" | "account_not_found" | "contact_not_found" | "account_plan_not_found" | "complaint_not_found" | "illegal_complaint_transition" | "complaint_callback_required" | "complaint_not_resolved" | "survey_not_found" | "survey_not_pending" | "project_not_found" | "illegal_project_transition" | "project_stage_blocked" | "risk_not_found" | "tender_not_found" | "illegal_tender_transition" | "document_not_found" | "document_version_not_found" | "grant_not_found" | "document_file_required" | "document_empty" | "document_file_name_invalid" | "document_type_unsupported" | "document_type_mismatch" | "document_malformed" | "document_corrupt" | "document_key_unavailable" | "export_approval_required" | "export_request_not_found" | "export_request_not_usable" | "api_key_roles_exceed" | "own_request" | "export_request_decided" | "document_not_policy" | "policy_classification_too_high" | "policy_not_published" | "route_not_found" | "console_read_only" | "cycle_not_found" | "scorecard_not_found" | "appeal_not_found" | "cycle_exists" | "cycle_locked" | "cycle_not_ready" | "cycle_not_locked" | "illegal_scorecard_transition" | "scorecard_incomplete" | "appeal_window_closed" | "appeal_window_open" | "appeal_decided" | "warning_decided" | "target_not_found" | "target_exists" | "training_not_found" | "commission_plan_not_found" | "commission_statement_not_found" | "already_approved" | "team_not_found" | "conflict" | "crm_company_already_linked" | "contact_already_linked" | "account_plan_exists" | "idempotency_key_reused" | "tier_mapping_required" | "illegal_stage_transition" | "tier_change_pending" | "member_not_active" | "precondition_failed" | "precondition_required" | "webhook_signature_invalid" | "webhook_timestamp_stale" | "webhook_replayed" | "crm_not_configured" | "crm_secret_key_missing" | "crm_base_url_not_allowed" | "webhook_signature_replayed" | "prospect_candidate_not_found" | "prospect_candidate_not_open" | "payload_too_large" | "unsupported_media_type" | "internal_error" | "service_unavailable";
   instance?: string;
   errors?: Array<{
     field?: string;
@@ -1295,6 +1298,13 @@ export interface HandoverReport {
     revisits: number;
     complaints: number;
   };
+  /** The leaver's API keys, revoked by the departure (added by the gateway, which keeps the keys). */
+  apiKeysRevoked?: Array<{
+    id: string;
+    name: string;
+    roles: string[];
+    revokedAt: string | null;
+  }> | null;
   /** True when this call found the departure already done and changed nothing. */
   alreadyDone?: boolean | null;
 }
@@ -1307,16 +1317,6 @@ export interface TeamView {
   parentId: string | null;
   memberCount: number;
   version: number;
-}
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  roles: Array<"director" | "deputy_director" | "group_leader" | "account_manager" | "assistant_account_manager" | "customer_service" | "market_researcher" | "clerk" | "executive" | "security_officer" | "admin">;
-  createdBy: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
 }
 
 export interface DocumentView {
@@ -1574,6 +1574,15 @@ export interface ScorecardItemView {
 export interface StatementView {
   scorecard: ScorecardView;
   currency: "CNY";
+  /** The month's sales the card was scored on (CNY, minor units) and, of them, the orders created from won CRM opportunities: amount and count (issue 14, point 5). Null when the card has no measurements; `fromCrm` null when it was collected before the CRM's share was measured. */
+  sales: {
+    salesMinor: string;
+    ordersCount: number;
+    fromCrm: {
+      amountMinor: string;
+      ordersCount: number;
+    } | null;
+  } | null;
   payBaseMinor: string | null;
   band: string | null;
   /** The band in the caller's language. */
@@ -2558,24 +2567,41 @@ export interface Operations {
     body: UpdateTeamDto;
     response: TeamView;
   };
-  /** List */
-  ApiKeysController_list: {
+  /** Your keys (the admin: every key of the workspace), with expiry and last use */
+  ApiKeysController_list_0_: {
+    method: "GET";
+    path: "/api/v1/api-keys";
+    response: unknown;
+  };
+  /** Create an API key acting as you, with at most your roles; it expires; the key is shown once */
+  ApiKeysController_create_0_: {
+    method: "POST";
+    path: "/api/v1/api-keys";
+    body: CreateApiKeyDto;
+    response: unknown;
+  };
+  /** Your keys (the admin: every key of the workspace), with expiry and last use */
+  ApiKeysController_list_1_: {
     method: "GET";
     path: "/api/v1/admin/api-keys";
-    response: ApiKeyView[];
+    response: unknown;
   };
-  /** Create an API key for a service caller; the key is shown once */
-  ApiKeysController_create: {
+  /** Create an API key acting as you, with at most your roles; it expires; the key is shown once */
+  ApiKeysController_create_1_: {
     method: "POST";
     path: "/api/v1/admin/api-keys";
     body: CreateApiKeyDto;
-    response: {
-      key: string;
-      view: ApiKeyView;
-    };
+    response: unknown;
   };
-  /** Revoke */
-  ApiKeysController_revoke: {
+  /** Revoke a key of yours (the admin: any key of the workspace) */
+  ApiKeysController_revoke_0_: {
+    method: "DELETE";
+    path: "/api/v1/api-keys/{id}";
+    params: { id: string };
+    response: unknown;
+  };
+  /** Revoke a key of yours (the admin: any key of the workspace) */
+  ApiKeysController_revoke_1_: {
     method: "DELETE";
     path: "/api/v1/admin/api-keys/{id}";
     params: { id: string };
@@ -3119,7 +3145,7 @@ export interface Operations {
       sync: SyncRunView | null;
     };
   };
-  /** Set the Twenty connection (base URL, API key, webhook secret); secrets stored encrypted */
+  /** Set the Twenty connection (base URL, API key, webhook secret); secrets stored encrypted. The base URL must be https to a public address unless the deployment lists the host in KAM_CRM_ALLOWED_HOSTS; a change is told to the directors and written to the access log */
   CrmAdminController_put: {
     method: "PUT";
     path: "/api/v1/admin/crm";
@@ -3382,12 +3408,19 @@ export interface Paths {
   "/api/v1/teams/{id}": {
     patch: Operations["OrganisationController_updateTeam"];
   };
+  "/api/v1/api-keys": {
+    get: Operations["ApiKeysController_list_0_"];
+    post: Operations["ApiKeysController_create_0_"];
+  };
   "/api/v1/admin/api-keys": {
-    get: Operations["ApiKeysController_list"];
-    post: Operations["ApiKeysController_create"];
+    get: Operations["ApiKeysController_list_1_"];
+    post: Operations["ApiKeysController_create_1_"];
+  };
+  "/api/v1/api-keys/{id}": {
+    delete: Operations["ApiKeysController_revoke_0_"];
   };
   "/api/v1/admin/api-keys/{id}": {
-    delete: Operations["ApiKeysController_revoke"];
+    delete: Operations["ApiKeysController_revoke_1_"];
   };
   "/api/v1/documents": {
     get: Operations["DocumentsController_list"];

@@ -3,6 +3,8 @@
 /**
  * `npm start`: from a fresh machine to a running KAM with a seeded demo workspace.
  * `npm stop`: stops what `npm start` started, and nothing else.
+ * `npm run kam -- operator-token [--name <operator>] [--hours <h>]`: a deployment operator's token (the raw job
+ *   console of every workspace), signed with KAM_OPERATOR_SECRET or the profile's generated secret.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -67,7 +69,7 @@ async function start() {
       ? new URL(process.env.KAM_DATABASE_URL).pathname.slice(1) || 'postgres'
       : 'kam';
     await bootstrapDatabase(servers.adminDatabaseUrl, database, secrets);
-    const ctx = { ...servers, profile: PROFILE, database, secrets, httpPort, devAuth: true };
+    const ctx = apps.startContext(servers, { profile: PROFILE, database, secrets, httpPort });
 
     const seed = spawnSync(
       process.execPath,
@@ -127,6 +129,10 @@ async function printWelcome(base, secrets, ctx) {
     if (m.roles.includes('admin')) adminToken = token;
     lines.push(`  ${m.roles[0].padEnd(26)} ${m.name}\n    ${token}`);
   }
+  const operatorToken = await mintOperatorToken(secrets, 'operator', 24);
+  lines.push(
+    `  ${'deployment operator'.padEnd(26)} (not a workspace member; the job console of every workspace)\n    ${operatorToken}`,
+  );
   const tokensFile = path.join(ROOT, '.data', PROFILE, 'tokens.txt');
   fs.writeFileSync(tokensFile, lines.join('\n') + '\n', { mode: 0o600 });
   const out = [
@@ -135,7 +141,7 @@ async function printWelcome(base, secrets, ctx) {
     '',
     `  API docs        ${base}/api/docs`,
     `  Health          ${base}/health`,
-    `  Job console     ${base}/admin/queues?token=<admin token>   (admin role only)`,
+    `  Job console     ${base}/admin/queues?token=<admin token>   (an admin: their workspace's jobs; the operator: every queue)`,
     `  Tabs            ${base}/tabs`,
     `  Accounts API    ${base}/api/v1/accounts`,
     '',
@@ -157,6 +163,26 @@ async function printWelcome(base, secrets, ctx) {
   process.stdout.write(out.join('\n'));
 }
 
+function mintOperatorToken(secrets, name, hours) {
+  const { signOperatorToken } = require(path.join(ROOT, 'dist/apps/gateway/src/auth/operator.service.js'));
+  const secret = process.env.KAM_OPERATOR_SECRET || secrets.operatorSecret;
+  return signOperatorToken(secret, name, Math.round(hours * 3600));
+}
+
+async function operatorToken(args) {
+  const opt = (flag, fallback) => {
+    const i = args.indexOf(flag);
+    return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+  };
+  const hours = Number(opt('--hours', '8'));
+  const max = Number(process.env.KAM_TOKEN_MAX_LIFETIME_HOURS || 24);
+  if (!(hours > 0 && hours <= max)) throw new Error(`--hours must be between 0 and ${max}`);
+  if (!fs.existsSync(path.join(ROOT, 'dist/apps/gateway/src/auth/operator.service.js')))
+    require('./build').build();
+  const secrets = require('./lib/stack').secrets(PROFILE);
+  process.stdout.write(`${await mintOperatorToken(secrets, opt('--name', 'operator'), hours)}\n`);
+}
+
 async function stop() {
   const stack = require('./lib/stack');
   if (!fs.existsSync(pidFile())) {
@@ -175,7 +201,12 @@ async function stop() {
 }
 
 const cmd = process.argv[2];
-(cmd === 'stop' ? stop() : start()).catch((e) => {
+const commands = { start, stop, 'operator-token': () => operatorToken(process.argv.slice(3)) };
+if (!commands[cmd || 'start']) {
+  process.stderr.write(`[kam] unknown command ${cmd}; one of: ${Object.keys(commands).join(', ')}\n`);
+  process.exit(2);
+}
+commands[cmd || 'start']().catch((e) => {
   process.stderr.write(`[kam] ${e.stack || e.message}\n`);
   process.exit(1);
 });

@@ -13,6 +13,15 @@ function entry(app) {
   return path.join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
 }
 
+/**
+ * What `npm start` hands every app: the servers, the profile's secrets, the port. The development token mint
+ * (POST /api/v1/dev/token) stays off unless the user sets KAM_DEV_AUTH=1 themselves (issue 14, point 3): the
+ * demo tokens `npm start` prints are signed by the script, not minted over HTTP.
+ */
+function startContext(servers, opts, env = process.env) {
+  return { ...servers, ...opts, devAuth: env.KAM_DEV_AUTH === '1' };
+}
+
 /** The environment of one app: its own database role, the shared Redis and NATS. */
 function appEnv(app, ctx) {
   const env = {
@@ -36,6 +45,8 @@ function appEnv(app, ctx) {
     env.KAM_HTTP_PORT = String(ctx.httpPort);
     env.KAM_JWT_SECRET = process.env.KAM_JWT_SECRET || ctx.secrets.jwtSecret;
     env.KAM_DEV_AUTH = ctx.devAuth ? '1' : '0';
+    // The deployment operator's credential (issue 14): the raw job console and, later, provisioning.
+    env.KAM_OPERATOR_SECRET = process.env.KAM_OPERATOR_SECRET || ctx.secrets.operatorSecret;
     env.KAM_CRM_SECRET_KEY = process.env.KAM_CRM_SECRET_KEY || ctx.secrets.crmSecretKey;
   }
   if (app === 'document-security')
@@ -92,4 +103,4 @@ async function waitHealthy(baseUrl, procs, timeoutMs = 60000) {
   throw new Error(`not healthy after ${timeoutMs} ms: ${JSON.stringify(last && last.body)}`);
 }
 
-module.exports = { APPS, entry, appEnv, startApp, waitHealthy, getJson };
+module.exports = { APPS, entry, appEnv, startContext, startApp, waitHealthy, getJson };

@@ -56,6 +56,7 @@ function secrets(profile) {
   for (const key of [
     'postgres',
     'jwtSecret',
+    'operatorSecret',
     'documentMasterKey',
     'crmSecretKey',
     ...Object.keys(SERVICES),
@@ -63,7 +64,7 @@ function secrets(profile) {
   ]) {
     if (!s[key]) {
       s[key] =
-        key === 'jwtSecret'
+        key === 'jwtSecret' || key === 'operatorSecret'
           ? nodeCrypto.randomBytes(48).toString('base64url')
           : key === 'documentMasterKey' || key === 'crmSecretKey'
             ? nodeCrypto.randomBytes(32).toString('base64') // AES-256 keys: document-security, CRM credentials

@@ -196,19 +196,20 @@ describe('signing in to the key-account API', () => {
       api().post('/api/v1/admin/api-keys').set('Authorization', `Bearer ${token}`).send(body);
 
     beforeAll(async () => {
-      const res = await createKey(tokens.admin, { name: 'CRM nightly sync', roles: ['executive'] });
+      const res = await createKey(tokens.executive, { name: 'CRM nightly sync', roles: ['executive'] });
       expect(res.status).toBe(201);
       key = res.body.key;
       keyId = res.body.view.id;
     });
 
-    it('an admin creates a key; the full key is shown once, with its roles', async () => {
-      const res = await createKey(tokens.admin, { name: 'BI export', roles: ['executive'] }).expect(201);
+    it('an executive creates a key of their own; the full key is shown once, with its roles', async () => {
+      const res = await createKey(tokens.executive, { name: 'BI export', roles: ['executive'] }).expect(201);
       expect(res.body.key).toMatch(/^kam_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
       expect(res.body.view).toMatchObject({
         name: 'BI export',
         roles: ['executive'],
-        createdBy: f.members.admin.id,
+        createdBy: f.members.executive.id,
+        ownerId: f.members.executive.id,
         revokedAt: null,
       });
       const list = await api()
@@ -281,7 +282,7 @@ describe('signing in to the key-account API', () => {
     });
 
     it('a revoked key is refused with 401', async () => {
-      const res = await createKey(tokens.admin, { name: 'to revoke', roles: ['executive'] }).expect(201);
+      const res = await createKey(tokens.executive, { name: 'to revoke', roles: ['executive'] }).expect(201);
       await api().get('/api/v1/accounts').set('X-Api-Key', res.body.key).expect(200);
       await api()
         .delete(`/api/v1/admin/api-keys/${res.body.view.id}`)
@@ -291,12 +292,13 @@ describe('signing in to the key-account API', () => {
     });
 
     it.each([
-      ['the director', 'director'],
-      ['an account manager', 'am1'],
-      ['a security officer', 'security'],
-    ])('%s (not an admin) cannot create an API key: 403', async (_label, who) => {
-      const res = await createKey(tokens[who], { name: 'sneaky', roles: ['director'] });
-      expectProblem(res, 403, 'forbidden');
+      ['the director', 'director', ['executive']],
+      ['an account manager', 'am1', ['director']],
+      ['a security officer', 'security', ['director']],
+      ['the admin', 'admin', ['director']],
+    ])('%s cannot create a key with roles they do not hold: 403', async (_label, who, roles) => {
+      const res = await createKey(tokens[who], { name: 'sneaky', roles });
+      expectProblem(res, 403, 'api_key_roles_exceed');
       const rows = await withDb(adminUrl(system.env), (db) =>
         db.query(`SELECT count(*)::int AS n FROM gateway.api_keys WHERE name = 'sneaky'`),
       );

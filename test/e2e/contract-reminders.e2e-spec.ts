@@ -5,6 +5,7 @@ import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtur
 import { adminUrl } from '../support/env';
 import { expectProblem } from '../support/e2e-helpers';
 import { addDays, dateInTimeZone } from '../../apps/account-management/src/domain/revisit';
+import { runJobAt } from '../support/jobs';
 
 type Who = keyof Fixture['members'];
 const TZ = 'Asia/Shanghai';
@@ -64,14 +65,14 @@ describe('contract renewal reminders', () => {
         signerId,
       ],
     );
-  const run = async (date: string, who: Who = 'admin') =>
-    (
-      await api()
-        .post('/api/v1/admin/jobs/contracts/run')
-        .set(as(who))
-        .send({ asOf: noonOf(date) })
-        .expect(200)
-    ).body as { reminded: number; expired: number; today: string; workspaceId: string };
+  /** The daily run at noon of `date` (the admin's run-now takes no future asOf: the job goes on its queue). */
+  const run = async (date: string) =>
+    (await runJobAt(system.env, '/api/v1/admin/jobs/contracts/run', f.workspaceId, noonOf(date))) as {
+      reminded: number;
+      expired: number;
+      today: string;
+      workspaceId: string;
+    };
   const renewals = async (who: Who) =>
     ((await api().get('/api/v1/notifications').set(as(who)).expect(200)).body.items as Note[]).filter(
       (n) => n.kind === 'contract_renewal',
@@ -202,7 +203,7 @@ describe('contract renewal reminders', () => {
     const res = await api()
       .post('/api/v1/admin/jobs/contracts/run')
       .set({ Authorization: `Bearer ${otherAdmin}` })
-      .send({ asOf: noonOf(today) })
+      .send({ asOf: new Date().toISOString() })
       .expect(200);
     expect(res.body).toMatchObject({ workspaceId: other.workspaceId, reminded: 1 });
     expect(await sent(ids.otherWorkspace)).toEqual([60]);
@@ -211,7 +212,6 @@ describe('contract renewal reminders', () => {
 
   describe('contracts expire after their end date (the same daily run)', () => {
     let w: Fixture;
-    let wAdmin: string;
     let wDirector: string;
     // A date of its own, far from the reminders above: this workspace has only the contracts below.
     const end = addDays(today, 400);
@@ -224,14 +224,13 @@ describe('contract renewal reminders', () => {
       terminated: randomUUID(),
       otherWorkspace: randomUUID(),
     };
-    const runIn = async (asOf: string, token = wAdmin) =>
-      (
-        await api()
-          .post('/api/v1/admin/jobs/contracts/run')
-          .set({ Authorization: `Bearer ${token}` })
-          .send({ asOf })
-          .expect(200)
-      ).body as { reminded: number; expired: number; today: string; workspaceId: string };
+    const runIn = async (asOf: string, workspaceId = w.workspaceId) =>
+      (await runJobAt(system.env, '/api/v1/admin/jobs/contracts/run', workspaceId, asOf)) as {
+        reminded: number;
+        expired: number;
+        today: string;
+        workspaceId: string;
+      };
     const status = async (id: string) =>
       (
         await db<{ status: string; version: number }>(
@@ -255,7 +254,6 @@ describe('contract renewal reminders', () => {
 
     beforeAll(async () => {
       w = await createWorkspace(system.env);
-      wAdmin = await memberToken(system.jwtSecret, w, 'admin');
       wDirector = await memberToken(system.jwtSecret, w, 'director');
       const am1 = w.members.am1.id;
       await contract(w, c.ends, w.accounts.am1Own, am1, 'active', end);
@@ -340,7 +338,7 @@ describe('contract renewal reminders', () => {
 
     it("another workspace's contract waits for its own workspace's run", async () => {
       expect((await status(c.otherWorkspace)).status).toBe('active');
-      const res = await runIn(`${addDays(end, 1)}T12:00:00+08:00`, otherAdmin);
+      const res = await runIn(`${addDays(end, 1)}T12:00:00+08:00`, other.workspaceId);
       // Its contract here and the one of the reminder tests above (ended 60 days after today).
       expect(res).toMatchObject({ workspaceId: other.workspaceId, expired: 2 });
       expect((await status(c.otherWorkspace)).status).toBe('expired');

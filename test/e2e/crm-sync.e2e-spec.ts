@@ -25,8 +25,15 @@ const LIMIT = 100;
  * resumes from its saved cursor, and tier, health and owner are written back to custom fields.
  */
 describe('CRM sync with Twenty', () => {
+  // The fake Twenty listens on loopback over plain http: the deployment allow-lists it (issue 14, point 5).
   const system = new TestSystem({
-    extraEnv: { gateway: { KAM_CRM_RATE_WINDOW_MS: String(WINDOW_MS), KAM_CRM_RATE_LIMIT: String(LIMIT) } },
+    extraEnv: {
+      gateway: {
+        KAM_CRM_RATE_WINDOW_MS: String(WINDOW_MS),
+        KAM_CRM_RATE_LIMIT: String(LIMIT),
+        KAM_CRM_ALLOWED_HOSTS: '127.0.0.1',
+      },
+    },
   });
   let f: Fixture;
   let admin: string;

@@ -30,7 +30,9 @@ function signed(secret: string, body: string, at = Date.now(), nonce = randomByt
 
 /** Twenty → KAM webhooks (issue 7): signed deliveries change key accounts, contacts and orders; others nothing. */
 describe('CRM webhooks from Twenty', () => {
-  const system = new TestSystem();
+  // The connection's base URL is a loopback address over plain http: the deployment allow-lists it (issue 14,
+  // point 5).
+  const system = new TestSystem({ extraEnv: { gateway: { KAM_CRM_ALLOWED_HOSTS: '127.0.0.1' } } });
   let f: Fixture;
   const tokens: Partial<Record<Who, string>> = {};
   const secret = `whsec_${randomBytes(24).toString('hex')}`;

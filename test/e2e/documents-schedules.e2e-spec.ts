@@ -5,6 +5,7 @@ import { adminUrl } from '../support/env';
 import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtures';
 import { eventually } from '../support/e2e-helpers';
 import { TestSystem } from '../support/system';
+import { runJobAt } from '../support/jobs';
 
 type Who = keyof Fixture['members'];
 
@@ -139,16 +140,16 @@ describe("document schedules in each workspace's time zone", () => {
         title: '纽约分部保密制度',
       });
       await api().post(`/api/v1/documents/${policy.id}/publish`).set(as(ny, 'director')).expect(200);
+      // The daily job as it runs at `asOf` (the admin's run-now takes no future asOf: the job goes on its queue).
       const run = async (asOf: string) =>
         (
-          (
-            await api()
-              .post('/api/v1/admin/jobs/documents/policy-reminders/run')
-              .set(as(ny, 'admin'))
-              .send({ asOf })
-              .expect(200)
-          ).body as { reminders: number }
-        ).reminders;
+          await runJobAt(
+            system.env,
+            '/api/v1/admin/jobs/documents/policy-reminders/run',
+            ny.workspaceId,
+            asOf,
+          )
+        ).reminders as number;
       // 23:30 and 00:30 in New York are two days there, one day (the 2nd, 12:30 and 13:30) in Shanghai.
       const evening = await run('2099-01-01T23:30:00-05:00');
       expect(evening).toBeGreaterThan(0);
@@ -175,13 +176,14 @@ describe("document schedules in each workspace's time zone", () => {
     });
     await api().post(`/api/v1/documents/${policy.id}/publish`).set(as(sh, 'director')).expect(200);
     const run = async (asOf: string) =>
-      (
-        await api()
-          .post('/api/v1/admin/jobs/documents/policy-reminders/run')
-          .set(as(sh, 'admin'))
-          .send({ asOf })
-          .expect(200)
-      ).body as { reminders: number };
+      (await runJobAt(
+        system.env,
+        '/api/v1/admin/jobs/documents/policy-reminders/run',
+        sh.workspaceId,
+        asOf,
+      )) as {
+        reminders: number;
+      };
     expect((await run('2099-01-01T23:30:00-05:00')).reminders).toBeGreaterThan(0);
     expect((await run('2099-01-02T00:30:00-05:00')).reminders).toBe(0);
     expect(

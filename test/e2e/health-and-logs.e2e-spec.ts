@@ -15,7 +15,7 @@ describe('health, logs and shutdown of the KAM services', () => {
   beforeAll(async () => {
     await system.start();
     f = await createWorkspace(system.env);
-    for (const who of ['director', 'admin'] as const)
+    for (const who of ['director', 'admin', 'executive'] as const)
       tokens[who] = await memberToken(system.jwtSecret, f, who);
   });
   afterAll(() => system.stop());
@@ -62,8 +62,8 @@ describe('health, logs and shutdown of the KAM services', () => {
 
     beforeAll(async () => {
       const created = await api()
-        .post('/api/v1/admin/api-keys')
-        .set('Authorization', `Bearer ${tokens.admin}`)
+        .post('/api/v1/api-keys')
+        .set('Authorization', `Bearer ${tokens.executive}`)
         .send({ name: 'log check', roles: ['executive'] })
         .expect(201);
       apiKey = created.body.key;

@@ -5,6 +5,7 @@ import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtur
 import { adminUrl } from '../support/env';
 import { expectProblem } from '../support/e2e-helpers';
 import { addDays, dateInTimeZone } from '../../apps/account-management/src/domain/revisit';
+import { runJobAt } from '../support/jobs';
 
 type Who = keyof Fixture['members'];
 const TZ = 'Asia/Shanghai';
@@ -68,8 +69,9 @@ describe('health, risks and tenders', () => {
     (await withDb(adminUrl(system.env), (c) => c.query(sql, params))).rows as T[];
   const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
   const localDaysAgo = (n: number) => addDays(today, -n);
-  const runHealth = async (body: Record<string, unknown> = { asOf }) =>
-    (await api().post('/api/v1/admin/jobs/health/run').set(as('admin')).send(body).expect(200)).body as {
+  /** The daily score as it runs at `at` (noon today may still be ahead: the admin's run-now takes no future asOf). */
+  const runHealth = async (at: string = asOf) =>
+    (await runJobAt(system.env, '/api/v1/admin/jobs/health/run', f.workspaceId, at)) as {
       scored: number;
       movedToAtRisk: number;
       today: string;
@@ -362,8 +364,7 @@ describe('health, risks and tenders', () => {
         f.workspaceId,
       ]);
     const runReminders = async (at: string) =>
-      (await api().post('/api/v1/admin/jobs/tenders/run').set(as('admin')).send({ asOf: at }).expect(200))
-        .body as {
+      (await runJobAt(system.env, '/api/v1/admin/jobs/tenders/run', f.workspaceId, at)) as {
         reminded: number;
       };
     const reminders = async () =>

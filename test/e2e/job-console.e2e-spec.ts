@@ -2,11 +2,12 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { enqueueOnce, QueueName, redisConnectionOptions } from '@app/jobs';
+import { signOperatorToken } from '../../apps/gateway/src/auth/operator.service';
 import { TestSystem } from '../support/system';
 import { createWorkspace, Fixture, memberToken } from '../support/fixtures';
 import { eventually, expectProblem } from '../support/e2e-helpers';
 
-/** The operators' job console (bull-board behind the gateway) and the periodic jobs it shows. */
+/** The job console (a workspace's console for its admin, bull-board for the operator) and the periodic jobs. */
 describe('the admin job console and scheduled housekeeping', () => {
   const system = new TestSystem();
   let f: Fixture;
@@ -66,9 +67,9 @@ describe('the admin job console and scheduled housekeeping', () => {
   describe('an admin signing in from a browser', () => {
     let cookie: string;
 
-    it('?token= answers 303 back to /admin/queues with an HttpOnly, SameSite=Strict cookie', async () => {
+    it("?token= answers 303 to the workspace's console with an HttpOnly, SameSite=Strict cookie", async () => {
       const res = await api().get(`/admin/queues?token=${tokens.admin}`).redirects(0).expect(303);
-      expect(res.headers.location).toBe('/admin/queues');
+      expect(res.headers.location).toBe('/admin/queues/summary');
       expect(res.headers.location).not.toContain(tokens.admin);
       const setCookie = consoleCookieOf(res);
       expect(setCookie).toBeDefined();
@@ -78,28 +79,45 @@ describe('the admin job console and scheduled housekeeping', () => {
       cookie = (setCookie as string).split(';')[0];
     });
 
-    it('with that cookie the console page is served as HTML', async () => {
+    it("with that cookie the workspace's console page is served as HTML", async () => {
       expect(cookie).toBeDefined();
-      const res = await api().get('/admin/queues').set('Cookie', cookie).expect(200);
+      const res = await api().get('/admin/queues/summary').set('Cookie', cookie).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.text).toMatch(/<html/i);
     });
 
-    it('with that cookie the console lists every KAM queue', async () => {
+    it("with that cookie the workspace's console lists every KAM queue", async () => {
       expect(cookie).toBeDefined();
-      const res = await api().get('/admin/queues/api/queues').set('Cookie', cookie).expect(200);
-      const names = (res.body.queues as { name: string }[]).map((q) => q.name).sort();
+      const res = await api()
+        .get('/admin/queues/summary')
+        .set('Cookie', cookie)
+        .set('Accept', 'application/json')
+        .expect(200);
+      expect(res.body.workspaceId).toBe(f.workspaceId);
+      const names = (res.body.queues as { queue: string }[]).map((q) => q.queue).sort();
       expect(names).toEqual([...Object.values(QueueName)].sort());
-      expect(names).toEqual(
-        expect.arrayContaining([
-          'account-maintenance',
-          'revisits',
-          'complaints',
-          'performance',
-          'documents',
-          'crm-sync',
-        ]),
-      );
+    });
+
+    it('the raw board of every queue is not theirs: the page sends them to their console, its API is 403', async () => {
+      const page = await api().get('/admin/queues').set('Cookie', cookie).redirects(0).expect(303);
+      expect(page.headers.location).toBe('/admin/queues/summary');
+      expectProblem(await api().get('/admin/queues/api/queues').set('Cookie', cookie), 403, 'forbidden');
+    });
+  });
+
+  describe('the deployment operator signing in from a browser', () => {
+    let cookie: string;
+
+    it('?token= answers 303 back to /admin/queues with the cookie, and the board lists every KAM queue', async () => {
+      const operator = await signOperatorToken(system.operatorSecret, 'operator', 3600);
+      const res = await api().get(`/admin/queues?token=${operator}`).redirects(0).expect(303);
+      expect(res.headers.location).toBe('/admin/queues');
+      cookie = (consoleCookieOf(res) as string).split(';')[0];
+      const page = await api().get('/admin/queues').set('Cookie', cookie).expect(200);
+      expect(page.text).toMatch(/<html/i);
+      const queues = await api().get('/admin/queues/api/queues').set('Cookie', cookie).expect(200);
+      const names = (queues.body.queues as { name: string }[]).map((q) => q.name).sort();
+      expect(names).toEqual([...Object.values(QueueName)].sort());
     });
   });
 

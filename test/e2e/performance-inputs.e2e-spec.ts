@@ -17,6 +17,7 @@ import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtur
 import { natsOptions, serviceDatabaseUrl } from '../support/env';
 import { addDays, dateInTimeZone } from '../../apps/account-management/src/domain/revisit';
 import { monthRange } from '../../apps/account-management/src/domain/discount';
+import { runJobAt } from '../support/jobs';
 
 type Who = keyof Fixture['members'];
 const TZ = 'Asia/Shanghai';
@@ -115,12 +116,13 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
     amountMinor: number,
     orderedOn: string,
     currency = 'CNY',
+    crmOpportunityId?: string,
   ) =>
     ok(
       await api()
         .post(`/api/v1/accounts/${accountId}/orders`)
         .set(as('director'))
-        .send({ memberId, amount: { amountMinor, currency }, orderedOn }),
+        .send({ memberId, amount: { amountMinor, currency }, orderedOn, crmOpportunityId }),
       201,
     );
 
@@ -205,10 +207,10 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
   const facts = { lateRevisitOnTime: 0, oldComplaintInSla: 0, lateTaskOnTime: 0 };
 
   beforeAll(async () => {
-    // Orders: am1 two CNY orders in the month, one USD (not counted), one the day before and one the day after
-    // the month; am2 and am3 one each.
+    // Orders: am1 two CNY orders in the month (one from a won CRM opportunity), one USD (not counted), one the
+    // day before and one the day after the month; am2 and am3 one each.
     await addOrder(f.accounts.am1Own, id('am1'), 100_000, monthStart);
-    await addOrder(f.accounts.am1Serviced, id('am1'), 250_050, lastDay);
+    await addOrder(f.accounts.am1Serviced, id('am1'), 250_050, lastDay, 'CNY', `opp-${randomUUID()}`);
     await addOrder(f.accounts.am1Own, id('am1'), 99_999, today, 'USD');
     await addOrder(f.accounts.am1Own, id('am1'), 700_000, prevMonthLast);
     await addOrder(f.accounts.am1Own, id('am1'), 800_000, nextMonthFirst);
@@ -255,11 +257,12 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
         .send({ kind: 'visit', occurredAt: `${addDays(lateDue, -14)}T10:00:00+08:00`, summary: '季度拜访' }),
       201,
     );
-    ok(
-      await api()
-        .post('/api/v1/admin/jobs/revisits/run')
-        .set(as('admin'))
-        .send({ asOf: `${addDays(today, 100)}T12:00:00+08:00` }),
+    // 100 days ahead: the job goes on its queue as the scheduler would put it (run-now takes no future asOf).
+    await runJobAt(
+      system.env,
+      '/api/v1/admin/jobs/revisits/run',
+      f.workspaceId,
+      `${addDays(today, 100)}T12:00:00+08:00`,
     );
     const late = await revisitOf(f.accounts.am1Own);
     expect(late.dueDate).toBe(lateDue);
@@ -311,6 +314,8 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
       memberId,
       salesMinor: '0',
       ordersCount: 0,
+      crmSalesMinor: '0',
+      crmOrdersCount: 0,
       newAccounts: 0,
       revisitsDue: 0,
       revisitsCompleted: 0,
@@ -343,6 +348,9 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
           // 100000 + 250050 CNY; the USD order and the orders outside the month are not counted.
           salesMinor: '350050',
           ordersCount: 2,
+          // The 250050 came from a won CRM opportunity.
+          crmSalesMinor: '250050',
+          crmOrdersCount: 1,
           newAccounts: 2,
           revisitsDue: 2,
           revisitsCompleted: 2,
@@ -366,6 +374,8 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
           memberId: id('am3'),
           salesMinor: '300000',
           ordersCount: 1,
+          crmSalesMinor: '0',
+          crmOrdersCount: 0,
           newAccounts: 1,
           revisitsDue: 1,
           revisitsCompleted: 1,

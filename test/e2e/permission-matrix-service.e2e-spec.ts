@@ -8,6 +8,7 @@ import { serviceDatabaseUrl } from '../support/env';
 import { createWorkspace, Fixture, memberToken, ROLE_PLAYER } from '../support/fixtures';
 import { expectProblem } from '../support/e2e-helpers';
 import { addDays, dateInTimeZone } from '../../apps/account-management/src/domain/revisit';
+import { runJobAt } from '../support/jobs';
 
 /*
  * The permission matrix of DESIGN §4 for the records of issue 4 (serving key accounts), end to end: gateway → NATS →
@@ -340,9 +341,7 @@ describe('the permission matrix of DESIGN §4 for revisits, complaints, surveys,
     [f, other] = await Promise.all([createWorkspace(system.env), createWorkspace(system.env)]);
     for (const role of ROLES) tokens.set(role, await memberToken(system.jwtSecret, f, ACTOR[role]));
     const director = await memberToken(system.jwtSecret, f, 'director');
-    const admin = await memberToken(system.jwtSecret, f, 'admin');
     const otherDirector = await memberToken(system.jwtSecret, other, 'director');
-    const otherAdmin = await memberToken(system.jwtSecret, other, 'admin');
 
     db = new Client({ connectionString: serviceDatabaseUrl(system.env, 'account-management') });
     await db.connect();
@@ -404,12 +403,9 @@ describe('the permission matrix of DESIGN §4 for revisits, complaints, surveys,
     }
 
     // One record of every kind on every account, made by each workspace's director; revisits by the daily sweep.
-    for (const adminToken of [admin, otherAdmin])
-      await api()
-        .post('/api/v1/admin/jobs/revisits/run')
-        .set(bearer(adminToken))
-        .send({ asOf: `${today}T12:00:00+08:00` })
-        .expect(200);
+    // Noon today may still be ahead (the admin's run-now takes no future asOf): the job goes on its queue.
+    for (const w of [f, other])
+      await runJobAt(system.env, '/api/v1/admin/jobs/revisits/run', w.workspaceId, `${today}T12:00:00+08:00`);
     const revisits = await db.query<{ id: string; account_id: string }>(
       `SELECT id, account_id FROM revisits WHERE account_id = ANY($1)`,
       [[...accounts.values()]],

@@ -630,9 +630,10 @@ describe('search, export and import of key accounts', () => {
         .set('Authorization', `Bearer ${token}`)
         .send({ kind: 'accounts', accountFilters: { q: '批量导入' }, reason: '导入核对' })
         .expect(201);
+      // Nobody decides their own request: the director's goes to the executive (issue 14).
       await api()
         .post(`/api/v1/export-requests/${approval.body.id}/decision`)
-        .set('Authorization', `Bearer ${token}`)
+        .set('Authorization', `Bearer ${await memberToken(system.jwtSecret, ws, 'executive')}`)
         .send({ decision: 'approve' })
         .expect(200);
       const csv = await api()

@@ -137,6 +137,7 @@ export class FakeTwenty extends EventEmitter {
   private readonly objects: { id: string; nameSingular: string; namePlural: Plural; fields: Rec[] }[];
   private readonly perWindow = new Map<number, number>();
   private forced: { left: number; retryAfterSeconds: number } = { left: 0, retryAfterSeconds: 1 };
+  private redirect: string | null = null;
   private server?: http.Server;
   private t0 = Date.now();
   readonly windowMs: number;
@@ -196,6 +197,11 @@ export class FakeTwenty extends EventEmitter {
     this.forced = { left: n, retryAfterSeconds };
   }
 
+  /** Every request is answered `302 Location: <location>` until called with null (a CRM that redirects). */
+  redirectTo(location: string | null): void {
+    this.redirect = location;
+  }
+
   /** The most requests received in one window so far. */
   maxPerWindow(): number {
     return Math.max(0, ...this.perWindow.values());
@@ -234,6 +240,13 @@ export class FakeTwenty extends EventEmitter {
       this.send(res, status, body, headers);
       this.emit('request', seen, url);
     };
+    if (this.redirect) {
+      seen.status = 302;
+      res.writeHead(302, { Location: this.redirect, 'Content-Type': 'application/json' });
+      res.end('{}');
+      this.emit('request', seen, url);
+      return;
+    }
     if (req.headers.authorization !== `Bearer ${this.options.apiKey}`)
       return reply(401, { statusCode: 401, error: 'Unauthorized', messages: ['Invalid API key'] });
     if (this.forced.left > 0) {

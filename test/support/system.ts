@@ -68,6 +68,11 @@ export class TestSystem {
     return this.env.secrets.jwtSecret;
   }
 
+  /** The deployment operator's secret (KAM_OPERATOR_SECRET): signs operator tokens for the raw job console. */
+  get operatorSecret(): string {
+    return this.env.secrets.operatorSecret;
+  }
+
   appEnv(app: AppName, httpPort = this.httpPort): Record<string, string> {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
@@ -88,6 +93,7 @@ export class TestSystem {
       env.KAM_DEV_AUTH = this.options.devAuth ? '1' : '0';
       // Generated per profile by scripts/lib/stack.js (older profiles lack it until the next start).
       if (this.env.secrets.crmSecretKey) env.KAM_CRM_SECRET_KEY = this.env.secrets.crmSecretKey;
+      if (this.env.secrets.operatorSecret) env.KAM_OPERATOR_SECRET = this.env.secrets.operatorSecret;
     }
     if (app === 'document-security')
       env.KAM_DOCUMENT_MASTER_KEYS = `k1:${this.env.secrets.documentMasterKey}`;

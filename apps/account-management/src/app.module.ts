@@ -66,6 +66,7 @@ import { SurveysService } from './surveys/surveys.service';
 import { SurveysHandler } from './surveys/surveys.handler';
 import { ScheduleSatisfactionSurveysJob } from './surveys/schedule-satisfaction-surveys.job';
 import { CrmRecordsService } from './crm/crm-records.service';
+import { CrmConnectionNotices } from './crm/crm-connection-notices.service';
 import { ProspectCandidatesService } from './crm/prospect-candidates.service';
 import { CrmHandler } from './crm/crm.handler';
 
@@ -159,6 +160,7 @@ export function appModule(config: AccountManagementConfig) {
       SurveysHandler,
       ScheduleSatisfactionSurveysJob,
       CrmRecordsService,
+      CrmConnectionNotices,
       ProspectCandidatesService,
       CrmHandler,
     ],

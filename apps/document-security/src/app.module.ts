@@ -7,6 +7,7 @@ import { SERVICES } from '@app/contracts';
 import { APP_NAME, DocumentSecurityConfig, SCHEMA } from './config';
 import { MIGRATIONS } from './migrations';
 import { SystemHandler } from './system/system.handler';
+import { GatewayAccessLogListener } from './access-log/gateway-access-log.listener';
 import { ExportAccessLogListener } from './access-log/export-access-log.listener';
 import { AccessLogWriter } from './access-log/access-log.writer';
 import { AccessLogService } from './access-log/access-log.service';
@@ -14,7 +15,7 @@ import { AccessLogHandler } from './access-log/access-log.handler';
 import { KEY_RING, KeyRing } from './keys/key-ring';
 import { DocumentAccess } from './documents/document-access';
 import { DOCUMENT_MAX_BYTES, DocumentsService } from './documents/documents.service';
-import { DocumentGrantsService } from './documents/document-grants.service';
+import { DocumentGrantsService, GRANT_MAX_DAYS } from './documents/document-grants.service';
 import { DocumentsHandler } from './documents/documents.handler';
 import { DocumentJobs } from './documents/document-jobs';
 import { DocumentSchedulesService } from './documents/document-schedules.service';
@@ -48,6 +49,7 @@ export function appModule(config: DocumentSecurityConfig) {
     providers: [
       SystemHandler,
       ExportAccessLogListener,
+      GatewayAccessLogListener,
       AccessLogWriter,
       AccessLogService,
       AccessLogHandler,
@@ -62,6 +64,7 @@ export function appModule(config: DocumentSecurityConfig) {
       DocumentJobs,
       DocumentSchedulesService,
       { provide: EXPORT_APPROVAL_THRESHOLD, useValue: config.KAM_EXPORT_APPROVAL_THRESHOLD },
+      { provide: GRANT_MAX_DAYS, useValue: config.KAM_GRANT_MAX_DAYS },
       ExportRequestsService,
       ExportRequestsHandler,
       PoliciesService,

@@ -10,6 +10,8 @@ import { AuthGuard } from './auth/auth.guard';
 import { Authenticator } from './auth/authenticator.service';
 import { TokenService } from './auth/token.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { AccessRecorder } from './access-log/access-recorder';
+import { OperatorService } from './auth/operator.service';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AccountTransferController } from './accounts/account-transfer.controller';
 import { AccountsController } from './accounts/accounts.controller';
@@ -68,6 +70,8 @@ export class GatewayModule {
           serviceName: APP_NAME,
           requestTimeoutMs: config.KAM_REQUEST_TIMEOUT_MS,
         }),
+        // The gateway's outbox: access-log entries of views, refusals and console actions (issue 14, point 6).
+        MessagingModule.events({ pollMs: config.KAM_OUTBOX_POLL_MS }),
         JobsModule.forRoot(config.KAM_REDIS_URL, [QueueName.CrmSync]),
       ],
       controllers: [
@@ -107,6 +111,8 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         TokenService,
         ApiKeysService,
+        AccessRecorder,
+        OperatorService,
         Authenticator,
         TabAssets,
         DocumentUpload,
@@ -119,7 +125,7 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
-      exports: [Authenticator],
+      exports: [Authenticator, AccessRecorder, OperatorService],
     };
   }
 }

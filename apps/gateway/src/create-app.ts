@@ -7,6 +7,8 @@ import { createLogger, httpMetrics, PinoNestLogger, requestLogger, sendMetrics }
 import { GatewayModule } from './app.module';
 import { APP_NAME, GatewayConfig } from './config';
 import { Authenticator } from './auth/authenticator.service';
+import { OperatorService } from './auth/operator.service';
+import { AccessRecorder } from './access-log/access-recorder';
 import { jobConsole, JOB_CONSOLE_PATH } from './admin/job-console';
 import { localeOf } from './problem/locale';
 import { ASYNCAPI_PATH, asyncApiYaml, buildOpenApiDocument } from './docs/api-docs';
@@ -90,9 +92,15 @@ export async function createApp(config: GatewayConfig): Promise<NestExpressAppli
     problem(req, res, err);
   });
 
-  const console = jobConsole(config.KAM_REDIS_URL, app.get(Authenticator));
-  // The summary page (issue 7) comes before bull-board, whose router would answer every path under it.
-  app.use(JOB_CONSOLE_PATH, console.guard, console.summary, console.router, console.errors);
+  const console = jobConsole(
+    config.KAM_REDIS_URL,
+    app.get(Authenticator),
+    app.get(OperatorService),
+    app.get(AccessRecorder),
+  );
+  // The workspace console (summary) comes before bull-board, whose router would answer every path under it; the
+  // read-only gate (board) before bull-board's own routes.
+  app.use(JOB_CONSOLE_PATH, console.guard, console.summary, console.board, console.router, console.errors);
 
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',

@@ -192,3 +192,15 @@ const CAPABILITIES: Record<Capability, Role[]> = {
 export function hasCapability(roles: readonly Role[], capability: Capability): boolean {
   return roles.some((r) => CAPABILITIES[capability].includes(r));
 }
+
+/**
+ * Capabilities only a person signed in with their own token holds, never an API key (issue 14, point 2): a key
+ * cannot make keys, open the job console or run its jobs, or repoint the CRM connection.
+ */
+const PERSON_ONLY: readonly Capability[] = ['jobs:console', 'api-keys:manage'];
+
+/** Whether this caller (roles and kind of credential) holds the capability. */
+export function actorHasCapability(actor: Pick<Actor, 'roles' | 'kind'>, capability: Capability): boolean {
+  if (actor.kind === 'api_key' && PERSON_ONLY.includes(capability)) return false;
+  return hasCapability(actor.roles, capability);
+}

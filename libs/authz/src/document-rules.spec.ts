@@ -60,7 +60,7 @@ describe('who approves bulk exports, publishes policies and acknowledges them (i
   it.each<[Role, boolean, boolean, boolean]>([
     ['director', true, true, true],
     ['deputy_director', false, false, true],
-    ['executive', false, false, true],
+    ['executive', true, false, true],
     ['account_manager', false, false, true],
     ['clerk', false, false, true],
     ['security_officer', false, false, false],

@@ -65,11 +65,14 @@ export function defineDocumentAbilityFor(ctx: DocumentActorContext): KamAbility 
   }
   if (has(STAFF)) can('update', 'Document', { ownerId: me, classification: { $ne: 'secret' } });
   // Export controls and policies (issue 6): the director approves bulk exports and publishes policies (制度) that
-  // every member must acknowledge; every staff member acknowledges.
+  // every member must acknowledge; every staff member acknowledges. The executive (公司领导, the director's superior)
+  // approves exports too, so the director's own requests have someone to decide them: nobody decides their own
+  // (issue 14, point 12; checked by document-security on the request).
   if (roles.includes('director')) {
     can('approve', 'Document');
     can('publish', 'Document');
   }
+  if (roles.includes('executive')) can('approve', 'Document');
   if (has(STAFF)) can('acknowledge', 'Document');
   return build();
 }

@@ -1,2 +1,3 @@
 export * from './config';
 export * from './schemas';
+export * from './crm-allowed-hosts';

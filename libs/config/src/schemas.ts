@@ -1,4 +1,5 @@
 import { ConfigError, env } from './config';
+import { CrmAllowedHost, parseCrmAllowedHosts } from './crm-allowed-hosts';
 
 const natsUrl = env.url('NATS server URL', ['nats', 'tls'], { default: 'nats://127.0.0.1:4222' });
 
@@ -142,6 +143,11 @@ export const documentSecuritySchema = {
   ...serviceSchema,
   KAM_DOCUMENT_MAX_BYTES: documentMaxBytes,
   KAM_EXPORT_APPROVAL_THRESHOLD: exportApprovalThreshold,
+  KAM_GRANT_MAX_DAYS: env.int('Longest a document grant may run, in days from its creation', {
+    default: 365,
+    min: 1,
+    max: 3650,
+  }),
   KAM_DOCUMENT_MASTER_KEYS: {
     description: masterKeysText.description,
     parse: (raw: string | undefined, name: string): string => {
@@ -167,7 +173,32 @@ export const gatewaySchema = {
   KAM_JWT_SECRET: env.optionalString('HS256 secret for user tokens (at least 32 characters)'),
   KAM_JWKS_URL: env.optionalString('JWKS URL for RS256 user tokens (instead of, or beside, KAM_JWT_SECRET)'),
   KAM_JWT_ISSUER: env.optionalString('Expected `iss` claim, if set'),
-  KAM_DEV_AUTH: env.bool('1 enables POST /api/v1/dev/token (never in production)', { default: false }),
+  KAM_OPERATOR_SECRET: env.optionalString(
+    'HS256 secret of deployment-operator tokens (at least 32 characters, not KAM_JWT_SECRET): the raw job console of every queue; unset: no operator',
+  ),
+  KAM_OUTBOX_POLL_MS: env.int('Outbox relay poll interval when idle, in milliseconds (access-log entries)', {
+    default: 500,
+    min: 10,
+    max: 60000,
+  }),
+  KAM_DEV_AUTH: env.bool(
+    '1 enables POST /api/v1/dev/token; only on a loopback KAM_HTTP_HOST (never in production)',
+    { default: false },
+  ),
+  KAM_API_KEY_DEFAULT_DAYS: env.int('Lifetime of a new API key when its creator names none, in days', {
+    default: 90,
+    min: 1,
+    max: 365,
+  }),
+  KAM_API_KEY_MAX_DAYS: env.int('Longest lifetime of an API key, in days (a year at most)', {
+    default: 365,
+    min: 1,
+    max: 365,
+  }),
+  KAM_TOKEN_MAX_LIFETIME_HOURS: env.int(
+    'Longest lifetime of a user token accepted (exp − iat, or exp − now), in hours',
+    { default: 24, min: 1, max: 720 },
+  ),
   // CRM webhooks and sync (issue 7).
   KAM_CRM_SECRET_KEY: {
     description:
@@ -200,6 +231,14 @@ export const gatewaySchema = {
     min: 100,
     max: 3600000,
   }),
+  // Where the CRM connection may point (issue 14, point 5): https to public addresses, and these besides.
+  KAM_CRM_ALLOWED_HOSTS: {
+    description:
+      'Comma-separated hosts, addresses and CIDR ranges the CRM connection may reach over plain http or at a ' +
+      'private, loopback or link-local address, e.g. `twenty.internal,10.20.0.0/16`; empty: https to public ' +
+      'addresses only',
+    parse: (raw: string | undefined, name: string): CrmAllowedHost[] => parseCrmAllowedHosts(raw, name),
+  },
   // Embedded tabs (issue 7): the CRM origins allowed to frame them (CSP frame-ancestors) and post them a token.
   KAM_CRM_ORIGINS: {
     description:

@@ -27,6 +27,8 @@ export interface RemoteError {
   detail?: string;
   params?: Record<string, unknown>;
   errors?: FieldError[];
+  /** Set when the service already wrote the refusal to the access log. */
+  audited?: boolean;
 }
 
 export interface FieldError {

@@ -9,6 +9,16 @@ export const ERROR_CODES = {
   unauthenticated: { status: 401, en: 'Authentication is required', zh: '需要登录认证' },
   token_invalid: { status: 401, en: 'The token is invalid or expired', zh: '令牌无效或已过期' },
   member_departed: { status: 401, en: 'This member has left the workspace', zh: '该成员已离职,令牌已失效' },
+  member_unknown: {
+    status: 401,
+    en: 'This member is not known in the workspace',
+    zh: '该工作区中没有这名成员',
+  },
+  token_lifetime_exceeded: {
+    status: 401,
+    en: 'The token lives longer than this deployment allows ({hours} h at most)',
+    zh: '令牌有效期超过本系统允许的最长时间(最多 {hours} 小时)',
+  },
   forbidden: { status: 403, en: 'You are not allowed to do this', zh: '您无权执行此操作' },
   not_found: { status: 404, en: 'Not found', zh: '未找到' },
   account_not_found: { status: 404, en: 'Key account not found', zh: '未找到该大客户' },
@@ -108,6 +118,16 @@ export const ERROR_CODES = {
     en: 'This export request cannot be used: {reason}',
     zh: '该导出申请不可使用:{reason}',
   },
+  api_key_roles_exceed: {
+    status: 403,
+    en: 'A key cannot carry roles its creator does not hold: {roles}',
+    zh: 'API 密钥不能拥有创建者本人没有的角色:{roles}',
+  },
+  own_request: {
+    status: 403,
+    en: 'Nobody decides their own request; another approver must decide it',
+    zh: '不能审批本人提出的申请,须由其他审批人处理',
+  },
   export_request_decided: {
     status: 409,
     en: 'This export request is already {status}',
@@ -129,6 +149,11 @@ export const ERROR_CODES = {
     zh: '该制度尚无已发布的版本可确认',
   },
   route_not_found: { status: 404, en: 'No such endpoint', zh: '接口不存在' },
+  console_read_only: {
+    status: 405,
+    en: 'The job console only shows jobs and retries failed ones; nothing else can be changed here',
+    zh: '任务控制台只能查看任务和重试失败的任务,不能做其他修改',
+  },
   cycle_not_found: { status: 404, en: 'No evaluation cycle for {month}', zh: '{month} 没有考核周期' },
   scorecard_not_found: { status: 404, en: 'Scorecard not found', zh: '未找到该考核表' },
   appeal_not_found: { status: 404, en: 'Appeal not found', zh: '未找到该申诉' },
@@ -270,6 +295,22 @@ export const ERROR_CODES = {
     en: 'KAM_CRM_SECRET_KEY is not set, so CRM credentials cannot be stored or read',
     zh: '未设置 KAM_CRM_SECRET_KEY,无法保存或读取 CRM 凭据',
   },
+  // Issue 14, points 5 and 11.
+  crm_base_url_not_allowed: {
+    status: 400,
+    en:
+      'baseUrl {url} is not allowed: the CRM must be reached over https at a public address. Plain http and ' +
+      'private, loopback or link-local addresses are allowed only for hosts the deployment lists in ' +
+      'KAM_CRM_ALLOWED_HOSTS',
+    zh:
+      'baseUrl {url} 不被允许:CRM 须通过 https 访问公网地址。明文 http 以及内网、回环或链路本地地址,' +
+      '仅限部署在 KAM_CRM_ALLOWED_HOSTS 中列出的主机',
+  },
+  webhook_signature_replayed: {
+    status: 409,
+    en: 'This webhook delivery (its signature) was already received; a delivery is accepted once',
+    zh: '该 Webhook 投递(签名)已收到过,每次投递只接受一次',
+  },
   prospect_candidate_not_found: {
     status: 404,
     en: 'Prospect candidate not found',
@@ -303,17 +344,35 @@ export class KamError extends Error {
     this.name = 'KamError';
   }
 
+  /**
+   * The refusal is already in the access log: document-security writes its own, richer entries (the document, the
+   * attempted action), so the gateway does not add a second one (issue 14, point 6).
+   */
+  audited = false;
+
+  markAudited(): this {
+    this.audited = true;
+    return this;
+  }
+
   get status(): number {
     return ERROR_CODES[this.code].status;
   }
 
   toRemote(): RemoteError {
-    return { code: this.code, status: this.status, params: this.params, errors: this.errors };
+    return {
+      code: this.code,
+      status: this.status,
+      params: this.params,
+      errors: this.errors,
+      ...(this.audited ? { audited: true } : {}),
+    };
   }
 
   static fromRemote(e: RemoteError): KamError {
     const code = (e.code in ERROR_CODES ? e.code : 'internal_error') as ErrorCode;
-    return new KamError(code, e.params ?? {}, e.errors);
+    const error = new KamError(code, e.params ?? {}, e.errors);
+    return e.audited === true ? error.markAudited() : error;
   }
 }
 

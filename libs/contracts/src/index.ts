@@ -4,6 +4,8 @@ export * from './errors';
 export * from './subjects';
 export * from './service-calls';
 export * from './validation';
+export * from './ids';
+export * from './as-of';
 export * from './accounts/account.dto';
 export * from './accounts/account.view';
 export * from './accounts/account-actions.dto';

@@ -152,6 +152,8 @@ export interface HandoverReport {
   teamsMoved: { teamId: string; name: string; to: string }[];
   /** Open revisits and complaints handed to the new owners (or the successor). */
   openItemsMoved: { revisits: number; complaints: number };
+  /** The leaver's API keys, revoked by the departure (added by the gateway, which keeps the keys). */
+  apiKeysRevoked?: { id: string; name: string; roles: string[]; revokedAt: string | null }[];
   /** True when this call found the departure already done and changed nothing. */
   alreadyDone?: boolean;
 }

@@ -116,6 +116,12 @@ export interface MemberMonthMetrics {
   salesMinor: string;
   /** How many CNY orders that sum is made of. */
   ordersCount: number;
+  /**
+   * Of `salesMinor`, the orders created from won CRM opportunities (`source: crm_opportunity`), and how many:
+   * the pay statement shows them apart (issue 14, point 5).
+   */
+  crmSalesMinor: string;
+  crmOrdersCount: number;
   /** Accounts created in the month that the member owns. */
   newAccounts: number;
   /** Revisits of the member's accounts due in the month (cancelled ones not counted). */

@@ -113,6 +113,8 @@ export const SUBJECTS = {
     crmPersonDeleted: 'kam.accounts.crm.person-deleted',
     crmOpportunitiesUpsert: 'kam.accounts.crm.opportunities-upsert',
     crmLinkedAccounts: 'kam.accounts.crm.linked-accounts',
+    /** The gateway tells the directors that the workspace's CRM connection changed (issue 14, point 5). */
+    crmConnectionChanged: 'kam.accounts.crm.connection-changed',
     prospectCandidateList: 'kam.accounts.prospect-candidate.list',
     prospectCandidatePromote: 'kam.accounts.prospect-candidate.promote',
   },
@@ -246,6 +248,8 @@ export const EVENTS = {
   scorecardRatingDue: 'kam.events.performance.scorecard.rating-due',
   eliminationWarningRaised: 'kam.events.performance.warning.raised',
   policyAcknowledgementDue: 'kam.events.documents.policy.acknowledgement-due',
+  /** The gateway: an archive view, a refusal or a job-console action, for the access log (issue 14, point 6). */
+  accessRecorded: 'kam.events.gateway.access.recorded',
 } as const;
 
 export interface PingReply {

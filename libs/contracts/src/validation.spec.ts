@@ -224,6 +224,43 @@ describe('refusing hostile shapes before class-transformer sees them', () => {
   });
 });
 
+describe('refusing text PostgreSQL cannot store (a NUL character, half of an emoji)', () => {
+  it.each([
+    ['a NUL character in a name', { name: '华为\u0000科技' }, 'name', /NUL character/],
+    ['a NUL character alone', { industry: '\u0000' }, 'industry', /NUL character/],
+    ['a high surrogate without its pair', { name: '华为\ud800' }, 'name', /lone UTF-16 surrogate/],
+    ['a low surrogate without its pair', { name: '\udc00公司' }, 'name', /lone UTF-16 surrogate/],
+    ['a pair the wrong way round', { region: '\ude00\ud83d' }, 'region', /lone UTF-16 surrogate/],
+    [
+      'a NUL character in a list item',
+      { assistantIds: ['22222222-2222-4222-8222-222222222222', 'x\u0000'] },
+      'assistantIds.1',
+      /NUL character/,
+    ],
+    ['a NUL character in a property name', { 'na\u0000me': 'A' }, '(body)', /property name/],
+    [
+      'a NUL character inside a nested field',
+      { annualPurchase: { amountMinor: 1, currency: 'CN\u0000' } },
+      'annualPurchase.currency',
+      /NUL character/,
+    ],
+  ])('%s is a 400 naming the field', (_what, change, field, message) => {
+    const e = rejection(UpdateAccountDto, change);
+    expect(e.code).toBe('validation_failed');
+    expect(e.params).toEqual({ fields: field });
+    expect(e.errors).toEqual([{ field, message: expect.stringMatching(message) as string }]);
+  });
+
+  it.each([
+    ['a whole emoji (a surrogate pair)', '笑脸😀公司'],
+    ['the characters of a Chinese company name', '深圳华为技术有限公司'],
+    ['a tab and a newline', '第一行\n\t第二行'],
+    ['the replacement character itself', '\ufffd'],
+  ])('%s is ordinary text', (_what, name) => {
+    expect(parseDto(UpdateAccountDto, { name }).name).toBe(name);
+  });
+});
+
 describe('the rules of each class, kept between validations', () => {
   it('the same body gives the same answer the second time', () => {
     const bad = { ...VALID_BODY, tier: '', annualPurchase: { amountMinor: -1, currency: 'cny' } };

@@ -3,6 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { FieldError } from './envelope';
 import { KamError } from './errors';
 import { cacheValidationMetadata } from './validation-cache';
+import { canonicalIds } from './ids';
 
 cacheValidationMetadata();
 
@@ -28,12 +29,35 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** No DTO nests deeper than this; a deeper body is junk (and a recursion hazard further in). */
 const MAX_DEPTH = 32;
 
-/** The first forbidden key or over-deep path in a parsed JSON value, as a field path; undefined when clean. */
+/** A UTF-16 surrogate without its other half (half of an emoji, say). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Why a string is not text PostgreSQL can store or compare, or undefined when it is: PostgreSQL refuses a NUL
+ * character in text and jsonb ("invalid byte sequence for encoding UTF8: 0x00"), and a lone surrogate in jsonb
+ * (in text it would silently become U+FFFD); neither is anything a person typed.
+ */
+export function unstorableText(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'must not contain a NUL character (U+0000)';
+  if (LONE_SURROGATE.test(value)) return 'must not contain a lone UTF-16 surrogate (half of a character)';
+  return undefined;
+}
+
+/**
+ * The first forbidden key, over-deep path or unstorable string (see unstorableText, keys included) in a parsed
+ * JSON value or a query, as a field path; undefined when clean.
+ */
 export function hostileShape(value: unknown, path = '', depth = 0): FieldError | undefined {
+  if (typeof value === 'string') {
+    const problem = unstorableText(value);
+    return problem ? { field: path || '(body)', message: `${path || 'the value'} ${problem}` } : undefined;
+  }
   if (value === null || typeof value !== 'object') return undefined;
   if (depth > MAX_DEPTH)
     return { field: path || '(body)', message: `must not nest deeper than ${MAX_DEPTH} levels` };
   for (const key of Object.keys(value)) {
+    const keyProblem = unstorableText(key);
+    if (keyProblem) return { field: path || '(body)', message: `a property name ${keyProblem}` };
     const field = path ? `${path}.${key}` : key;
     if (FORBIDDEN_KEYS.has(key)) return { field, message: `property ${key} is not allowed` };
     const inner = hostileShape((value as Record<string, unknown>)[key], field, depth + 1);
@@ -43,7 +67,8 @@ export function hostileShape(value: unknown, path = '', depth = 0): FieldError |
 }
 
 /**
- * Turns a plain object into a validated DTO. Unknown properties are rejected, not ignored.
+ * Turns a plain object into a validated DTO. Unknown properties are rejected, not ignored; every uuid in it is made
+ * canonical (lower case) before validation, so no rule downstream sees an id in another case (issue 14, point 4).
  * Used by the gateway's pipe and again by every service handler: services never trust the edge.
  */
 export function parseDto<T extends object>(cls: Ctor<T>, plain: unknown): T {
@@ -52,7 +77,7 @@ export function parseDto<T extends object>(cls: Ctor<T>, plain: unknown): T {
   }
   const hostile = hostileShape(plain);
   if (hostile) throw validationError([hostile]);
-  const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
+  const instance = plainToInstance(cls, canonicalIds(plain), { enableImplicitConversion: false });
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -1,5 +1,5 @@
 import { Queue, QueueEvents } from 'bullmq';
-import { hasCapability } from '@app/authz';
+import { actorHasCapability } from '@app/authz';
 import { Actor, KamError } from '@app/contracts';
 import { QUEUE_PREFIX } from './queues';
 import { queueReachable } from './queue-reachable';
@@ -31,7 +31,7 @@ export class JobRunNow {
   ) {}
 
   async run<T>(actor: Actor, jobName: string, data: Record<string, unknown>): Promise<T> {
-    if (!hasCapability(actor.roles, 'jobs:console')) throw new KamError('forbidden');
+    if (!actorHasCapability(actor, 'jobs:console')) throw new KamError('forbidden');
     if (!(await queueReachable(this.queue))) throw new KamError('service_unavailable', { service: 'redis' });
     // Listening before enqueueing, so a fast job's completion is not missed.
     const events = await this.queueEvents();

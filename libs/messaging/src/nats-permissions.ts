@@ -42,6 +42,7 @@ export const EVENT_CONSUMERS: Record<NatsApp, readonly string[]> = {
     'access-log-account-exported',
     'access-log-account-export-completed',
     'documents-workspace-time-zone',
+    'access-log-gateway',
   ],
 };
 

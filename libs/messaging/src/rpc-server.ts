@@ -7,7 +7,16 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Msg, Subscription } from 'nats';
-import { Actor, Envelope, isRole, isServiceCallSubject, KamError, Reply } from '@app/contracts';
+import {
+  Actor,
+  canonicalId,
+  Envelope,
+  isRole,
+  isServiceCallSubject,
+  isUuid,
+  KamError,
+  Reply,
+} from '@app/contracts';
 import { metrics } from '@app/observability';
 import { NatsConnectionService } from './nats-connection';
 import { MESSAGING_OPTIONS, MessagingOptions } from './tokens';
@@ -20,14 +29,23 @@ type Handler = (data: unknown, actor: Actor) => unknown;
 /** Every inbox starts so (nats-permissions.ts: `_INBOX.<user>`). */
 const INBOX_PREFIX = '_INBOX.';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The envelope's ids in their canonical lower case (issue 14, point 4): a service never trusts the edge to have done
+ * it. A member id that is not a uuid (`system:…`) is left as it is.
+ */
+function canonicalActor(a: Actor): Actor {
+  return {
+    ...a,
+    workspaceId: a.workspaceId.toLowerCase(),
+    memberId: canonicalId(a.memberId) ?? a.memberId,
+  };
+}
 
 function isActor(a: unknown): a is Actor {
   const x = a as Actor;
   return (
     !!x &&
-    typeof x.workspaceId === 'string' &&
-    UUID.test(x.workspaceId) &&
+    isUuid(x.workspaceId) &&
     typeof x.memberId === 'string' &&
     x.memberId.length > 0 &&
     typeof x.requestId === 'string' &&
@@ -116,7 +134,7 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
         this.logger.warn({ msg: `${subject} takes system callers only: refused`, requestId });
         throw new KamError('forbidden');
       }
-      reply = { ok: true, data: (await handler(env.data, env.actor)) ?? null };
+      reply = { ok: true, data: (await handler(env.data, canonicalActor(env.actor))) ?? null };
     } catch (e) {
       if (e instanceof KamError) {
         outcome = 'error';

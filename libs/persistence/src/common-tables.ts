@@ -38,6 +38,25 @@ export async function createCommonTables(q: QueryRunner): Promise<void> {
   await q.query(`CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)`);
 }
 
+/**
+ * Issue 14, point 11: an Idempotency-Key belongs to its caller (`idempotencyCaller`), so the same key sent by
+ * two members is two requests. Keys stored before have no caller ('') and are never replayed again: they expire
+ * with the retention purge.
+ */
+export async function scopeIdempotencyKeysToCallers(q: QueryRunner): Promise<void> {
+  await q.query(`ALTER TABLE idempotency_keys ADD COLUMN caller text NOT NULL DEFAULT ''`);
+  await q.query(`ALTER TABLE idempotency_keys ALTER COLUMN caller DROP DEFAULT`);
+  await q.query(`ALTER TABLE idempotency_keys DROP CONSTRAINT idempotency_keys_pkey`);
+  await q.query(`ALTER TABLE idempotency_keys ADD PRIMARY KEY (workspace_id, scope, caller, key)`);
+}
+
+export async function unscopeIdempotencyKeys(q: QueryRunner): Promise<void> {
+  await q.query(`DELETE FROM idempotency_keys WHERE caller <> ''`);
+  await q.query(`ALTER TABLE idempotency_keys DROP CONSTRAINT idempotency_keys_pkey`);
+  await q.query(`ALTER TABLE idempotency_keys ADD PRIMARY KEY (workspace_id, scope, key)`);
+  await q.query(`ALTER TABLE idempotency_keys DROP COLUMN caller`);
+}
+
 export async function dropCommonTables(q: QueryRunner): Promise<void> {
   await q.query(`DROP TABLE IF EXISTS idempotency_keys`);
   await q.query(`DROP TABLE IF EXISTS inbox`);

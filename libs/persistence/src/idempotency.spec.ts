@@ -1,4 +1,4 @@
-import { requestHash } from './idempotency';
+import { idempotencyCaller, requestHash } from './idempotency';
 
 const ACCOUNT = {
   crmCompanyId: 'crm-42',
@@ -62,5 +62,25 @@ describe('recognising a retried "create account" request (request hash)', () => 
 
   it('fields nested in lists, in another order, count as the same request', () => {
     expect(requestHash({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe(requestHash({ a: [1, { c: 3, d: 2 }], b: 1 }));
+  });
+});
+
+describe('an Idempotency-Key belongs to its caller', () => {
+  it.each([
+    ['a member', { memberId: 'ABC-1', kind: 'user' as const }, 'user:abc-1'],
+    ['a member without a kind (a user token)', { memberId: 'abc-1' }, 'user:abc-1'],
+    ['an API key', { memberId: 'apikey:k1', kind: 'api_key' as const }, 'api_key:apikey:k1'],
+    ['a job', { memberId: 'system:crm-sync', kind: 'system' as const }, 'system:system:crm-sync'],
+  ])('%s has a caller of its own', (_what, actor, caller) => {
+    expect(idempotencyCaller(actor)).toBe(caller);
+  });
+
+  it('two members, or a member and their API key, never share a key', () => {
+    const callers = new Set([
+      idempotencyCaller({ memberId: 'd1', kind: 'user' }),
+      idempotencyCaller({ memberId: 'r1', kind: 'user' }),
+      idempotencyCaller({ memberId: 'd1', kind: 'api_key' }),
+    ]);
+    expect(callers.size).toBe(3);
   });
 });

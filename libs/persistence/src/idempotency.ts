@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { KamError } from '@app/contracts';
+import { Actor, KamError } from '@app/contracts';
 
 export function requestHash(body: unknown): string {
   return createHash('sha256').update(stableStringify(body)).digest('hex');
@@ -16,36 +16,54 @@ function stableStringify(v: unknown): string {
 }
 
 /**
- * Applies `work` once per (workspace, scope, key). The key row is written in the same transaction as the work,
- * so a crash between them cannot apply it twice; a concurrent duplicate waits on the row lock and then replays.
- * The same key with a different body is a 409.
+ * Who an Idempotency-Key belongs to: the member (or API key, or system job) that sent it. Keys are scoped to
+ * their caller (issue 14, point 11): another member sending the same key and body is a request of their own,
+ * never a replay of someone else's answer.
+ */
+export function idempotencyCaller(actor: Pick<Actor, 'memberId' | 'kind'>): string {
+  return `${actor.kind ?? 'user'}:${actor.memberId.toLowerCase()}`;
+}
+
+/**
+ * Applies `work` once per (workspace, scope, caller, key). The key row is written in the same transaction as
+ * the work, so a crash between them cannot apply it twice; a concurrent duplicate waits on the row lock and
+ * then replays. The same key with a different body is a 409. The caller is part of the key: the same key from
+ * another member is theirs, and gets their own outcome.
  */
 export async function applyOnce<T>(
   manager: EntityManager,
-  opts: { workspaceId: string; scope: string; key: string | undefined; body: unknown },
+  opts: {
+    actor: Pick<Actor, 'workspaceId' | 'memberId' | 'kind'>;
+    scope: string;
+    key: string | undefined;
+    body: unknown;
+  },
   work: (m: EntityManager) => Promise<T>,
 ): Promise<T> {
   if (!opts.key) return manager.transaction(work);
   const hash = requestHash(opts.body);
+  const id = [opts.actor.workspaceId, opts.scope, idempotencyCaller(opts.actor), opts.key];
   return manager.transaction(async (m) => {
     const inserted: unknown[] = await m.query(
-      `INSERT INTO idempotency_keys (workspace_id, scope, key, request_hash, response)
-       VALUES ($1, $2, $3, $4, 'null'::jsonb)
+      `INSERT INTO idempotency_keys (workspace_id, scope, caller, key, request_hash, response)
+       VALUES ($1, $2, $3, $4, $5, 'null'::jsonb)
        ON CONFLICT DO NOTHING RETURNING key`,
-      [opts.workspaceId, opts.scope, opts.key, hash],
+      [...id, hash],
     );
     if (inserted.length === 0) {
       const rows: { request_hash: string; response: T }[] = await m.query(
-        `SELECT request_hash, response FROM idempotency_keys WHERE workspace_id = $1 AND scope = $2 AND key = $3`,
-        [opts.workspaceId, opts.scope, opts.key],
+        `SELECT request_hash, response FROM idempotency_keys
+         WHERE workspace_id = $1 AND scope = $2 AND caller = $3 AND key = $4`,
+        id,
       );
       if (rows[0].request_hash !== hash) throw new KamError('idempotency_key_reused');
       return rows[0].response;
     }
     const result = await work(m);
     await m.query(
-      `UPDATE idempotency_keys SET response = $4 WHERE workspace_id = $1 AND scope = $2 AND key = $3`,
-      [opts.workspaceId, opts.scope, opts.key, JSON.stringify(result)],
+      `UPDATE idempotency_keys SET response = $5
+       WHERE workspace_id = $1 AND scope = $2 AND caller = $3 AND key = $4`,
+      [...id, JSON.stringify(result)],
     );
     return result;
   });

@@ -204,7 +204,7 @@ export class AccountExportService {
     const { where, values } = accountFilter(ability, actor.workspaceId, query, 'export');
     const sort = SORTS[query.sort ?? 'name'];
     if (at.cursor) {
-      const c = decodeCursor(at.cursor);
+      const c = decodeCursor(at.cursor, sort.cursor);
       const op = sort.dir === 'ASC' ? '>' : '<';
       values.push(c.value, c.id);
       where.push(`(${sort.column}, a.id) ${op} ($${values.length - 1}, $${values.length})`);

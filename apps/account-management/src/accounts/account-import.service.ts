@@ -60,7 +60,7 @@ export class AccountImportService {
     if (!resolved.ability.can('create', 'Account')) throw new KamError('forbidden');
     const result = await applyOnce(
       this.ds.manager,
-      { workspaceId: actor.workspaceId, scope: 'account.import', key: idempotencyKey, body: accounts },
+      { actor, scope: 'account.import', key: idempotencyKey, body: accounts },
       async (m) => {
         const rows = await this.check(m, actor, accounts, (s) =>
           resolved.ability.can('create', subject('Account', { ...s })),

@@ -26,7 +26,7 @@ import { isTierOf } from '../domain/tier-ladder';
 import { tierChangeOutcome } from '../domain/tier-change';
 import { allowedNext, canMove, needsServiceHandover, Stage } from '../domain/pipeline';
 import { evaluationScore, recommendedTier } from '../domain/evaluation';
-import { addTimeline } from '../archive/timeline';
+import { addTimeline, readableTimelineWhere, redactTimeline } from '../archive/timeline';
 import { ACCOUNT_FIELD_SQL, AccountRow } from './account.sql';
 import { toSubject } from './account.mapper';
 import { AccountRepository } from './account.repository';
@@ -435,7 +435,10 @@ export class AccountLifecycleService {
     return this.finish(resolved, row);
   }
 
-  /** The cooperation timeline, newest first. */
+  /**
+   * The cooperation timeline, newest first: only the entries of records the caller may read on their own
+   * endpoints, filtered in SQL, with those endpoints' redactions (issue 14, point 7).
+   */
   async timeline(
     actor: Actor,
     id: string,
@@ -443,7 +446,8 @@ export class AccountLifecycleService {
     limit = 100,
   ): Promise<{ items: TimelineEntry[]; nextCursor: string | null }> {
     const { ability } = await this.actors.resolve(actor);
-    await this.repo.load(this.ds.manager, actor.workspaceId, id, { readableBy: ability });
+    const account = await this.repo.load(this.ds.manager, actor.workspaceId, id, { readableBy: ability });
+    const readable = readableTimelineWhere(ability, 4);
     const rows: {
       seq: string;
       at: Date;
@@ -451,17 +455,22 @@ export class AccountLifecycleService {
       kind: string;
       details: Record<string, unknown>;
     }[] = await this.ds.query(
-      `SELECT seq, at, actor_id, kind, details FROM account_timeline
-       WHERE workspace_id = $1 AND account_id = $2 AND ($3::bigint IS NULL OR seq < $3) ORDER BY seq DESC LIMIT $4`,
-      [actor.workspaceId, id, before ?? null, limit + 1],
+      `SELECT t.seq, t.at, t.actor_id, t.kind, t.details FROM account_timeline t JOIN accounts a ON a.id = t.account_id
+       WHERE t.workspace_id = $1 AND t.account_id = $2 AND ($3::bigint IS NULL OR t.seq < $3) AND ${readable.sql}
+       ORDER BY t.seq DESC LIMIT $4`,
+      [actor.workspaceId, id, before ?? null, limit + 1, ...readable.values],
     );
-    const items = rows.slice(0, limit).map((r) => ({
-      seq: Number(r.seq),
-      at: r.at.toISOString(),
-      actorId: r.actor_id,
-      kind: r.kind,
-      details: r.details,
-    }));
+    const items = redactTimeline(
+      ability,
+      toSubject(account),
+      rows.slice(0, limit).map((r) => ({
+        seq: Number(r.seq),
+        at: r.at.toISOString(),
+        actorId: r.actor_id,
+        kind: r.kind,
+        details: r.details,
+      })),
+    );
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].seq) : null };
   }
 }

@@ -27,12 +27,18 @@ import { toSubject } from './account.mapper';
 import { AccountRepository } from './account.repository';
 
 export const SORTS = {
-  name: { column: 'a.name', dir: 'ASC', cursorOf: (r: AccountRow) => r.name },
-  '-name': { column: 'a.name', dir: 'DESC', cursorOf: (r: AccountRow) => r.name },
-  updatedAt: { column: 'a.updated_at', dir: 'ASC', cursorOf: (r: AccountRow) => r.updated_at.toISOString() },
+  name: { column: 'a.name', dir: 'ASC', cursor: 'text', cursorOf: (r: AccountRow) => r.name },
+  '-name': { column: 'a.name', dir: 'DESC', cursor: 'text', cursorOf: (r: AccountRow) => r.name },
+  updatedAt: {
+    column: 'a.updated_at',
+    dir: 'ASC',
+    cursor: 'timestamp',
+    cursorOf: (r: AccountRow) => r.updated_at.toISOString(),
+  },
   '-updatedAt': {
     column: 'a.updated_at',
     dir: 'DESC',
+    cursor: 'timestamp',
     cursorOf: (r: AccountRow) => r.updated_at.toISOString(),
   },
 } as const;
@@ -110,7 +116,7 @@ export class AccountsService {
     const sort = SORTS[query.sort ?? 'name'];
     const limit = query.limit ?? 50;
     if (query.cursor) {
-      const c = decodeCursor(query.cursor);
+      const c = decodeCursor(query.cursor, sort.cursor);
       const op = sort.dir === 'ASC' ? '>' : '<';
       values.push(c.value, c.id);
       where.push(`(${sort.column}, a.id) ${op} ($${values.length - 1}, $${values.length})`);
@@ -136,7 +142,7 @@ export class AccountsService {
     const resolved = await this.actors.resolve(actor);
     const result = await applyOnce(
       this.ds.manager,
-      { workspaceId: actor.workspaceId, scope: 'account.create', key: idempotencyKey, body: dto },
+      { actor, scope: 'account.create', key: idempotencyKey, body: dto },
       async (m) => {
         const { settings } = await this.settings.load(m, actor.workspaceId);
         const ownerId = dto.ownerId ?? actor.memberId;

@@ -78,7 +78,7 @@ export class AccountPlansService {
     const { id } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'plan.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

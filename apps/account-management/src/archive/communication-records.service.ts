@@ -21,13 +21,9 @@ import { RECORD_COLUMNS, RecordRow } from './archive.sql';
 import { toRecordView } from './archive.mapper';
 import { attendeeProblems, recordAttendees } from './record-attendees';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The records cursor: the last row's occurredAt and id. */
 function recordCursor(cursor: string): { at: string; id: string } {
-  const c = decodeCursor(cursor);
-  if (typeof c.value !== 'string' || Number.isNaN(Date.parse(c.value)) || !UUID.test(c.id))
-    throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+  const c = decodeCursor(cursor, 'timestamp');
   return { at: c.value, id: c.id };
 }
 
@@ -97,7 +93,7 @@ export class CommunicationRecordsService {
     const { id } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'record.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

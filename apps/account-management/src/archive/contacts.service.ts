@@ -64,7 +64,7 @@ export class ContactsService {
     const { id } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'contact.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

@@ -57,7 +57,7 @@ export class ContractsService {
     const { id } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'contract.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

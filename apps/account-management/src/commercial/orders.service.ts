@@ -30,13 +30,9 @@ import {
 } from './commercial-access';
 import { ORDER_COLUMNS, OrderRow, toOrderView } from './commercial.sql';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The orders cursor: the last row's orderedOn and id. */
 function orderCursor(cursor: string): { on: string; id: string } {
-  const c = decodeCursor(cursor);
-  if (typeof c.value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(c.value) || !UUID.test(c.id))
-    throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+  const c = decodeCursor(cursor, 'date');
   return { on: c.value, id: c.id };
 }
 
@@ -67,7 +63,7 @@ export class OrdersService {
     const { id, created } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'order.create',
         key: idempotencyKey,
         body: { accountId, ...dto },
@@ -93,9 +89,8 @@ export class OrdersService {
           const existing = await this.byOpportunity(m, actor.workspaceId, dto.crmOpportunityId);
           if (existing) return this.replayed(existing, accountId);
         }
-        const memberId =
-          dto.memberId ??
-          (actor.kind === 'system' || actor.kind === 'api_key' ? account.owner_id : actor.memberId);
+        // A job or the CRM sync credits the account's owner; a person (or their key) credits themselves.
+        const memberId = dto.memberId ?? (actor.kind === 'system' ? account.owner_id : actor.memberId);
         if (!(await this.access.activeMember(m, actor, memberId)))
           throw validationError([
             { field: 'memberId', message: 'memberId must be an active member of this workspace' },

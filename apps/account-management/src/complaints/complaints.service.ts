@@ -35,13 +35,9 @@ import {
 import { COMPLAINT_COLUMNS, ComplaintRow, toComplaintView } from './complaint.sql';
 import { createComplaintSurvey } from '../surveys/survey.sql';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The list cursor: the last row's receivedAt and id. */
 function complaintCursor(cursor: string): { at: string; id: string } {
-  const c = decodeCursor(cursor);
-  if (typeof c.value !== 'string' || Number.isNaN(Date.parse(c.value)) || !UUID.test(c.id))
-    throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+  const c = decodeCursor(cursor, 'timestamp');
   return { at: c.value, id: c.id };
 }
 
@@ -114,7 +110,7 @@ export class ComplaintsService {
     const { id } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'complaint.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

@@ -3,6 +3,8 @@ import {
   Actor,
   CrmCompaniesBatch,
   CrmCompaniesResult,
+  CrmConnectionChangedRequest,
+  CrmConnectionChangedResult,
   CrmLinkedAccount,
   CrmLinkedAccountsQuery,
   CrmOpportunitiesBatch,
@@ -19,6 +21,7 @@ import {
   SUBJECTS,
 } from '@app/contracts';
 import { RpcHandler } from '@app/messaging';
+import { CrmConnectionNotices } from './crm-connection-notices.service';
 import { CrmRecordsService } from './crm-records.service';
 import { ProspectCandidatesService } from './prospect-candidates.service';
 
@@ -33,7 +36,14 @@ export class CrmHandler {
   constructor(
     private readonly records: CrmRecordsService,
     private readonly candidates: ProspectCandidatesService,
+    private readonly notices: CrmConnectionNotices,
   ) {}
+
+  @RpcHandler(SUBJECTS.accounts.crmConnectionChanged)
+  connectionChanged(data: unknown, actor: Actor): Promise<CrmConnectionChangedResult> {
+    systemOnly(actor);
+    return this.notices.changed(actor.workspaceId, parseDto(CrmConnectionChangedRequest, data));
+  }
 
   @RpcHandler(SUBJECTS.accounts.crmCompaniesUpsert)
   companies(data: unknown, actor: Actor): Promise<CrmCompaniesResult> {

@@ -7,7 +7,6 @@ import {
   Page,
   PromoteProspectCandidateRequest,
   ProspectCandidateView,
-  validationError,
 } from '@app/contracts';
 import { decodeCursor, encodeCursor } from '@app/persistence';
 import { ActorContextService } from '../organisation/actor-context.service';
@@ -65,9 +64,7 @@ export class ProspectCandidatesService {
     const limit = query.limit ?? 50;
     let after: { name: string; id: string } | null = null;
     if (query.cursor) {
-      const c = decodeCursor(query.cursor);
-      if (typeof c.value !== 'string')
-        throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+      const c = decodeCursor(query.cursor, 'text');
       after = { name: c.value, id: c.id };
     }
     const rows: CandidateRow[] = await this.ds.query(

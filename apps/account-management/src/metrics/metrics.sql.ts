@@ -2,7 +2,8 @@
  * The set-based statements behind the scorecard inputs (issue 5): one statement answers a whole batch,
  * whatever its size. The definitions follow the modules that own the records:
  * - sales: orders credited to the member (`member_id`), `ordered_on` already a workspace date, CNY only
- *   (the sums of `kam.accounts.order.sums`, restricted to one currency: amounts are never converted);
+ *   (the sums of `kam.accounts.order.sums`, restricted to one currency: amounts are never converted); and of
+ *   those, the orders created from won CRM opportunities (`source`), shown apart in the pay statement;
  * - complaints: received in the month, as `kam.accounts.complaint.metrics`; resolved = resolved or closed now;
  *   in SLA = resolved by `resolution_due` (domain/complaint.ts `breachesAt`);
  * - surveys: answered in the month, average of the `overall` score, as `kam.accounts.survey.aggregates`;
@@ -27,6 +28,8 @@ export interface MemberMetricsRow {
   t1: Date;
   sales: string;
   orders: number;
+  crm_sales: string;
+  crm_orders: number;
   new_accounts: number;
   revisits_due: number;
   revisits_done: number;
@@ -51,7 +54,9 @@ mem AS (
 owned AS (
   SELECT a.id, a.owner_id, a.created_at FROM accounts a JOIN req r ON r.id = a.owner_id WHERE a.workspace_id = $1),
 sales AS (
-  SELECT o.member_id AS id, sum(o.amount_minor) AS amount, count(*)::int AS n
+  SELECT o.member_id AS id, sum(o.amount_minor) AS amount, count(*)::int AS n,
+         sum(o.amount_minor) FILTER (WHERE o.source = 'crm_opportunity') AS crm_amount,
+         count(*) FILTER (WHERE o.source = 'crm_opportunity')::int AS crm_n
   FROM orders o JOIN req r ON r.id = o.member_id CROSS JOIN b
   WHERE o.workspace_id = $1 AND o.currency = 'CNY' AND o.ordered_on >= b.d0 AND o.ordered_on < b.d1
   GROUP BY o.member_id),
@@ -87,6 +92,7 @@ tasks AS (
   GROUP BY t.owner_id)
 SELECT m.id, m.known, m.team_id, b.t0, b.t1,
        coalesce(sales.amount, 0)::text AS sales, coalesce(sales.n, 0) AS orders,
+       coalesce(sales.crm_amount, 0)::text AS crm_sales, coalesce(sales.crm_n, 0) AS crm_orders,
        coalesce(na.n, 0) AS new_accounts,
        coalesce(rev.due, 0) AS revisits_due, coalesce(rev.done, 0) AS revisits_done,
        coalesce(rev.on_time, 0) AS revisits_on_time,

@@ -20,6 +20,8 @@ const row = (id: string, team: string | null, known = true): MemberMetricsRow =>
   t1,
   sales: '0',
   orders: 0,
+  crm_sales: '0',
+  crm_orders: 0,
   new_accounts: 0,
   revisits_due: 0,
   revisits_done: 0,

@@ -63,6 +63,8 @@ export class PerformanceMetricsService {
         memberId: r.id,
         salesMinor: r.sales,
         ordersCount: r.orders,
+        crmSalesMinor: r.crm_sales,
+        crmOrdersCount: r.crm_orders,
         newAccounts: r.new_accounts,
         revisitsDue: r.revisits_due,
         revisitsCompleted: r.revisits_done,

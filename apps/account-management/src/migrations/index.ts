@@ -12,6 +12,7 @@ import { ContractReminders1733100000000 } from './1733100000000-contract-reminde
 import { PerformanceInputs1733200000000 } from './1733200000000-performance-inputs';
 import { CrmProspectCandidates1733700000000 } from './1733700000000-crm-prospect-candidates';
 import { SweepIndexes1734200000000 } from './1734200000000-sweep-indexes';
+import { IdempotencyCallers1734400000000 } from './1734400000000-idempotency-callers';
 
 export const MIGRATIONS = [
   Initial1732600000000,
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   PerformanceInputs1733200000000,
   CrmProspectCandidates1733700000000,
   SweepIndexes1734200000000,
+  IdempotencyCallers1734400000000,
 ];

@@ -46,7 +46,7 @@ export class ActorContextService {
   private async load(actor: Actor): Promise<ResolvedActor> {
     let teamIds: string[] = [];
     let ledTeamIds: string[] = [];
-    if (actor.kind !== 'api_key' && actor.kind !== 'system') {
+    if (actor.kind !== 'system') {
       const rows: { status: string; team_id: string | null; led: string[] | null }[] = await this.ds.query(
         `SELECT m.status, m.team_id,
                 (SELECT array_agg(t.id) FROM teams t WHERE t.leader_id = m.id AND t.workspace_id = m.workspace_id) AS led

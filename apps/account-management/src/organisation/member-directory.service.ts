@@ -50,8 +50,6 @@ FROM members m WHERE m.id = $1 AND m.workspace_id = $2`;
 /** $1 team, $2 workspace. */
 const TEAM_CONTEXT_SQL = `SELECT t.id, t.name FROM teams t WHERE t.id = $1 AND t.workspace_id = $2`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The organisation as other services need it (issue 5): the roster with teams and leaders, a page at a time
  * by id, and one member's actor context (their team and the teams they lead), so that performance-evaluation
@@ -72,8 +70,7 @@ export class MemberDirectoryService {
     }
     let after: string | null = null;
     if (req.cursor) {
-      const c = decodeCursor(req.cursor);
-      if (!UUID.test(c.id)) throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+      const c = decodeCursor(req.cursor, 'uuid');
       after = c.id;
     }
     const limit = req.limit ?? ROSTER_DEFAULT_LIMIT;

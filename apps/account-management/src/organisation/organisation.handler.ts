@@ -36,7 +36,7 @@ export class OrganisationHandler {
       `SELECT status FROM members WHERE id = $1 AND workspace_id = $2`,
       [actor.memberId, actor.workspaceId],
     );
-    return { active: rows[0]?.status === 'active' };
+    return { known: rows.length > 0, active: rows[0]?.status === 'active' };
   }
 
   @RpcHandler(SUBJECTS.accounts.memberList)

@@ -147,7 +147,7 @@ export class ProjectsService {
     const { id } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'project.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

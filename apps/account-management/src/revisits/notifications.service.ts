@@ -1,18 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  Actor,
-  KamError,
-  ListNotificationsQuery,
-  NotificationView,
-  Page,
-  validationError,
-} from '@app/contracts';
+import { Actor, KamError, ListNotificationsQuery, NotificationView, Page } from '@app/contracts';
 import { decodeCursor, encodeCursor, updateReturning } from '@app/persistence';
 import { ActorContextService } from '../organisation/actor-context.service';
 import { NotificationRow, toNotificationView } from './revisit.sql';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMNS = `n.id, n.kind, n.title, n.body, n.link, n.created_at, n.read_at`;
 
 /**
@@ -33,9 +25,7 @@ export class NotificationsService {
     const where = ['n.workspace_id = $1', 'n.member_id = $2'];
     if (query.unread) where.push('n.read_at IS NULL');
     if (query.cursor) {
-      const c = decodeCursor(query.cursor);
-      if (typeof c.value !== 'string' || Number.isNaN(Date.parse(c.value)) || !UUID.test(c.id))
-        throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+      const c = decodeCursor(query.cursor, 'timestamp');
       values.push(c.value, c.id);
       where.push(`(n.created_at, n.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
     }

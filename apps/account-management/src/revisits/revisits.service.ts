@@ -21,14 +21,11 @@ import { cadenceDays, dateInTimeZone, nextRevisitDue, rescheduleProblem } from '
 import { RevisitAccess } from './revisit-access';
 import { REVISIT_COLUMNS, RevisitRow, toRevisitView } from './revisit.sql';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPEN = ['planned', 'overdue'];
 
 /** The revisits cursor: the last row's due date and id. */
 function revisitCursor(cursor: string): { due: string; id: string } {
-  const c = decodeCursor(cursor);
-  if (typeof c.value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(c.value) || !UUID.test(c.id))
-    throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+  const c = decodeCursor(cursor, 'date');
   return { due: c.value, id: c.id };
 }
 

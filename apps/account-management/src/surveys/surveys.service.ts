@@ -28,8 +28,6 @@ import { addTimeline } from '../archive/timeline';
 import { scoreProblems, SURVEY_ANSWER_DAYS, SURVEY_DIMENSIONS, SurveyScores } from '../domain/survey';
 import { insertSurveys, SURVEY_COLUMNS, SurveyRow, toSurveyView } from './survey.sql';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The group key and name of each grouping, over `surveys s`, `accounts a`, `members o` (the account's owner). */
 const GROUPS = {
   account: { key: 's.account_id', name: 'a.name' },
@@ -110,9 +108,7 @@ export class SurveysService {
     if (query.accountId) eq('s.account_id', query.accountId);
     if (query.trigger) eq('s.trigger', query.trigger);
     if (query.cursor) {
-      const c = decodeCursor(query.cursor);
-      if (typeof c.value !== 'string' || Number.isNaN(Date.parse(c.value)) || !UUID.test(c.id))
-        throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+      const c = decodeCursor(query.cursor, 'timestamp');
       values.push(c.value, c.id);
       where.push(`(s.created_at, s.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
     }
@@ -154,7 +150,7 @@ export class SurveysService {
     const { id } = await applyOnce(
       this.ds.manager,
       {
-        workspaceId: actor.workspaceId,
+        actor,
         scope: 'survey.create',
         key: idempotencyKey,
         body: { accountId, ...dto },

@@ -84,9 +84,7 @@ export class AccessLogService {
       where.push(`member_id = $${values.length}`);
     }
     if (query.cursor) {
-      const c = decodeCursor(query.cursor);
-      if (typeof c.value !== 'number')
-        throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+      const c = decodeCursor(query.cursor, 'position');
       values.push(c.value);
       where.push(`seq < $${values.length}`);
     }

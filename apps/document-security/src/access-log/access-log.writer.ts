@@ -17,7 +17,10 @@ export type AccessAction =
   | 'publish'
   | 'acknowledge'
   | 'denied'
-  | 'corrupt';
+  | 'console'
+  | 'corrupt'
+  /** An integration's connection changed, e.g. the CRM's (issue 14, point 5). */
+  | 'configure';
 
 export interface AccessLogEntry {
   /** Given when the caller must be idempotent (an event id); a fresh UUID otherwise. */

@@ -48,12 +48,12 @@ export class DocumentAccess {
   ) {}
 
   /**
-   * The member behind a user token, from account-management: their teams (for grants to a team) and name (for
-   * watermarks). A departed member is refused, and the attempt logged by the caller. API keys and system actors
-   * have no member record.
+   * The member behind a user token or API key (a key acts as its owner), from account-management: their teams (for
+   * grants to a team) and name (for watermarks). A departed member is refused, and the attempt logged by the caller.
+   * System actors have no member record.
    */
   async member(actor: Actor): Promise<MemberContextView | null> {
-    if (actor.kind === 'api_key' || actor.kind === 'system') return null;
+    if (actor.kind === 'system') return null;
     let ctx: MemberContextView;
     try {
       ctx = await this.rpc.request<MemberContextView>(
@@ -70,7 +70,30 @@ export class DocumentAccess {
     return ctx;
   }
 
-  async ability(actor: Actor, member?: MemberContextView | null): Promise<KamAbility> {
+  /** Is `memberId` an active member of the actor's workspace (asked from account-management)? */
+  async isActiveMember(actor: Actor, memberId: string): Promise<boolean> {
+    try {
+      const ctx = await this.rpc.request<MemberContextView>(
+        SUBJECTS.accounts.memberContext,
+        systemActor(actor.workspaceId, actor.requestId),
+        { memberId },
+      );
+      return ctx.active;
+    } catch (e) {
+      if (e instanceof KamError && (e.code === 'not_found' || e.code === 'validation_failed')) return false;
+      throw e;
+    }
+  }
+
+  /**
+   * The actor's document ability. `alsoRelated`: accounts to judge besides those confidential documents already
+   * relate to (the account of a document being created).
+   */
+  async ability(
+    actor: Actor,
+    member?: MemberContextView | null,
+    alsoRelated: AccountRelationsView[] = [],
+  ): Promise<KamAbility> {
     const teamIds = (member === undefined ? await this.member(actor) : member)?.teamIds ?? [];
     let relatedAccountIds: string[] = [];
     const staff = actor.roles.some((r) => !NO_STAFF.includes(r));
@@ -80,10 +103,14 @@ export class DocumentAccess {
          WHERE workspace_id = $1 AND classification = 'confidential' AND account_id IS NOT NULL`,
         [actor.workspaceId],
       );
-      const relations = await this.relations(
-        actor,
-        rows.map((r) => r.account_id),
-      );
+      const known = new Set(alsoRelated.map((r) => r.accountId));
+      const relations = [
+        ...alsoRelated,
+        ...(await this.relations(
+          actor,
+          rows.map((r) => r.account_id).filter((id) => !known.has(id)),
+        )),
+      ];
       const me = actor.memberId;
       relatedAccountIds = relations
         .filter((r) => r.ownerId === me || r.ownerLeaderId === me || r.assistantIds.includes(me))

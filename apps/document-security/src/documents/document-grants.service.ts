@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Actor, CreateGrantDto, GrantView, isRole, KamError, validationError } from '@app/contracts';
@@ -39,12 +39,16 @@ function toGrantView(r: GrantRow): GrantView {
  * Explicit, time-limited grants (to a member, a team or a role, with a reason): they open a document of any
  * classification until they expire or are revoked. Sharing and revoking are written to the access log.
  */
+/** How far ahead a grant may run (KAM_GRANT_MAX_DAYS, a year by default). */
+export const GRANT_MAX_DAYS = Symbol('GRANT_MAX_DAYS');
+
 @Injectable()
 export class DocumentGrantsService {
   constructor(
     private readonly ds: DataSource,
     private readonly documents: DocumentsService,
     private readonly log: AccessLogWriter,
+    @Inject(GRANT_MAX_DAYS) private readonly maxDays: number,
   ) {}
 
   async create(actor: Actor, documentId: string, dto: CreateGrantDto): Promise<GrantView> {
@@ -58,6 +62,11 @@ export class DocumentGrantsService {
     const expiresAt = new Date(dto.expiresAt);
     if (expiresAt.getTime() <= Date.now())
       throw validationError([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
+    // Issue 14, point 12: a grant is an exception with an end, not a second classification.
+    if (expiresAt.getTime() > Date.now() + this.maxDays * 24 * 3600 * 1000)
+      throw validationError([
+        { field: 'expiresAt', message: `expiresAt must be at most ${this.maxDays} days ahead` },
+      ]);
     return this.ds.transaction(async (m) => {
       await this.documents.loadForUpdate(m, actor, documentId, 'share');
       const rows: GrantRow[] = await m.query(

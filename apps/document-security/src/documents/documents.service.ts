@@ -14,7 +14,7 @@ import {
   UploadedFileRef,
   validationError,
 } from '@app/contracts';
-import { KamAbility } from '@app/authz';
+import { KamAbility, subject } from '@app/authz';
 import { decodeCursor, encodeCursor } from '@app/persistence';
 import { TransferBucket } from '@app/messaging';
 import { AccessLogWriter } from '../access-log/access-log.writer';
@@ -26,7 +26,6 @@ import { DOCUMENT_COLUMNS, DocumentRow, toDocumentView, VERSION_COLUMNS, Version
 import { pdfOpens, watermarkPdf, watermarkText } from './watermark';
 
 export const DOCUMENT_MAX_BYTES = Symbol('DOCUMENT_MAX_BYTES');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface CheckedFile {
   content: Buffer;
@@ -103,14 +102,35 @@ export class DocumentsService {
       await this.bucket.discard(file.objectName).catch(() => undefined);
       throw e;
     }
-    const ability = await this.abilityOf(actor);
+    const member = await this.member(actor);
+    const ability = await this.access.ability(actor, member);
     if (!ability.can('create', 'Document')) {
       await this.denied(actor, 'upload', null);
-      throw new KamError('forbidden');
+      throw new KamError('forbidden').markAudited();
     }
-    if (fields.accountId) {
-      const rel = await this.access.relations(actor, [fields.accountId]);
-      if (!rel.length) throw new KamError('account_not_found', { id: fields.accountId });
+    // Everything about the new document is checked before anything is written (issue 14, point 9).
+    const related = fields.accountId ? await this.access.relations(actor, [fields.accountId]) : [];
+    if (fields.accountId && !related.length)
+      throw new KamError('account_not_found', { id: fields.accountId });
+    const ownerId = fields.ownerId ?? actor.memberId;
+    if (ownerId !== actor.memberId && !(await this.access.isActiveMember(actor, ownerId)))
+      throw validationError([
+        { field: 'ownerId', message: 'ownerId must be an active member of this workspace' },
+      ]);
+    // The uploader must be able to read what they file (a confidential report given to a colleague, a secret one
+    // by whoever may not read secrets): otherwise it would be stored out of their sight.
+    const readable = related.length ? await this.access.ability(actor, member, related) : ability;
+    const newDocument = {
+      classification: fields.classification,
+      ownerId,
+      accountId: fields.accountId ?? null,
+      grantMemberIds: [],
+      grantTeamIds: [],
+      grantRoles: [],
+    };
+    if (!readable.can('read', subject('Document', newDocument) as Parameters<KamAbility['can']>[1])) {
+      await this.denied(actor, 'upload', null, { ownerId, classification: fields.classification });
+      throw new KamError('forbidden');
     }
     const id = randomUUID();
     await this.ds.transaction(async (m) => {
@@ -124,7 +144,7 @@ export class DocumentsService {
           fields.kind,
           fields.classification,
           fields.title,
-          fields.ownerId ?? actor.memberId,
+          ownerId,
           fields.accountId ?? null,
           fields.retentionUntil ?? null,
           actor.memberId,
@@ -226,7 +246,7 @@ export class DocumentsService {
     if (!rows[0]) throw new KamError('document_not_found', { id });
     if (!rows[0].allowed) {
       await this.denied(actor, attempted, id);
-      throw new KamError('document_not_found', { id });
+      throw new KamError('document_not_found', { id }).markAudited();
     }
     return rows[0];
   }
@@ -244,7 +264,7 @@ export class DocumentsService {
       : [];
     if (!ok.length) {
       await this.denied(actor, attempted, doc.id);
-      throw new KamError('forbidden');
+      throw new KamError('forbidden').markAudited();
     }
   }
 
@@ -254,7 +274,7 @@ export class DocumentsService {
     // ADR 0003: roles that may change no document at all (security officer, admin) get 403, whatever the id.
     if (!ability.can('update', 'Document')) {
       await this.denied(actor, attempted, null, { documentId: id });
-      throw new KamError('forbidden');
+      throw new KamError('forbidden').markAudited();
     }
     const doc = await this.load(m, actor, ability, id, attempted);
     await this.authorizeUpdate(m, actor, ability, doc, attempted);
@@ -314,9 +334,7 @@ export class DocumentsService {
     if (query.accountId) eq('d.account_id', query.accountId);
     if (query.ownerId) eq('d.owner_id', query.ownerId);
     if (query.cursor) {
-      const c = decodeCursor(query.cursor);
-      if (typeof c.value !== 'string' || Number.isNaN(Date.parse(c.value)) || !UUID.test(c.id))
-        throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+      const c = decodeCursor(query.cursor, 'timestamp');
       values.push(c.value, c.id);
       where.push(`(d.created_at, d.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
     }
@@ -450,7 +468,10 @@ export class DocumentsService {
     try {
       return await this.access.member(actor);
     } catch (e) {
-      if (e instanceof KamError && e.code === 'member_departed') await this.denied(actor, 'access', null);
+      if (e instanceof KamError && e.code === 'member_departed') {
+        await this.denied(actor, 'access', null);
+        throw e.markAudited();
+      }
       throw e;
     }
   }

@@ -107,7 +107,7 @@ export class ExportRequestsService {
       if (!r) throw new KamError('document_not_found', { id });
       if (!r.allowed) {
         await this.documents.denied(actor, attempted, id);
-        throw new KamError('document_not_found', { id });
+        throw new KamError('document_not_found', { id }).markAudited();
       }
     }
     return ids.map((id) => byId.get(id)!);
@@ -208,7 +208,7 @@ export class ExportRequestsService {
     const ability = await this.documents.abilityOf(actor);
     if (!ability.can('approve', 'Document')) {
       await this.documents.denied(actor, 'decide_export', null, { exportRequestId: id });
-      throw new KamError('forbidden');
+      throw new KamError('forbidden').markAudited();
     }
     return this.ds.transaction(async (m) => {
       const found: RequestRow[] = await m.query(
@@ -218,6 +218,13 @@ export class ExportRequestsService {
       if (!found[0]) throw new KamError('export_request_not_found', { id });
       if (found[0].status !== 'pending')
         throw new KamError('export_request_decided', { status: found[0].status });
+      if (found[0].requester_id === actor.memberId) {
+        await this.documents.denied(actor, 'decide_export', null, {
+          exportRequestId: id,
+          reason: 'own_request',
+        });
+        throw new KamError('own_request').markAudited();
+      }
       const approve = dto.decision === 'approve';
       const [rows]: [RequestRow[], number] = await m.query(
         `UPDATE export_requests SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4,
@@ -258,7 +265,7 @@ export class ExportRequestsService {
     const r = rows[0];
     if (!r) {
       await this.documents.denied(actor, 'export', null, { exportRequestId: id, reason: 'not found' });
-      throw new KamError('export_request_not_found', { id });
+      throw new KamError('export_request_not_found', { id }).markAudited();
     }
     const why = whyNotUsable(
       {
@@ -274,7 +281,7 @@ export class ExportRequestsService {
     );
     if (why) {
       await this.documents.denied(actor, 'export', null, { exportRequestId: id, reason: why });
-      throw new KamError('export_request_not_usable', { reason: why });
+      throw new KamError('export_request_not_usable', { reason: why }).markAudited();
     }
     await m.query(`UPDATE export_requests SET used_at = now() WHERE id = $1`, [id]);
   }
@@ -300,7 +307,10 @@ export class ExportRequestsService {
         reason: 'approval required',
         count: docs.length,
       });
-      throw new KamError('export_approval_required', { count: docs.length, threshold: this.threshold });
+      throw new KamError('export_approval_required', {
+        count: docs.length,
+        threshold: this.threshold,
+      }).markAudited();
     }
     const exportId = randomUUID();
     const objectName = `down.${randomUUID()}`;

@@ -79,7 +79,7 @@ export class PoliciesService {
       const doc = await this.documents.load(m, actor, ability, id, 'publish', true);
       if (!ability.can('publish', 'Document')) {
         await this.documents.denied(actor, 'publish', id);
-        throw new KamError('forbidden');
+        throw new KamError('forbidden').markAudited();
       }
       this.requirePolicy(doc);
       const inserted: PublicationRow[] = await m.query(
@@ -122,7 +122,7 @@ export class PoliciesService {
       const doc = await this.documents.load(m, actor, ability, id, 'acknowledge');
       if (!ability.can('acknowledge', 'Document')) {
         await this.documents.denied(actor, 'acknowledge', id);
-        throw new KamError('forbidden');
+        throw new KamError('forbidden').markAudited();
       }
       if (doc.kind !== 'policy') throw new KamError('document_not_policy');
       const pub = await this.latest(m, actor.workspaceId, id);

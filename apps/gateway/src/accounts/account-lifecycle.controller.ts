@@ -21,6 +21,7 @@ import { DtoPipe } from './dto-pipe';
 import { uuidParam } from '../http/path-params';
 import { etagOf, versionFromIfMatch } from '../http/preconditions';
 import { VersionETag } from '../http/version-etag';
+import { ArchiveView } from '../access-log/archive-view';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -140,6 +141,7 @@ export class AccountLifecycleController {
   }
 
   @Get('accounts/:id/timeline')
+  @ArchiveView('timeline')
   @Requires('read', 'Account')
   @ApiOperation({ summary: 'The cooperation timeline, newest first' })
   @ApiQuery({ name: 'cursor', required: false })

@@ -16,6 +16,7 @@ import { DtoPipe } from './dto-pipe';
 import { etagOf, idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
 import { uuidParam } from '../http/path-params';
 import { VersionETag } from '../http/version-etag';
+import { ArchiveView } from '../access-log/archive-view';
 
 const uuid = uuidParam;
 
@@ -57,6 +58,7 @@ export class AccountsController {
   }
 
   @Get(':id')
+  @ArchiveView('account')
   @Requires('read', 'Account')
   @ApiOperation({ summary: 'Get one key account; the ETag is its version' })
   @VersionETag()

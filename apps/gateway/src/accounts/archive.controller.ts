@@ -20,6 +20,7 @@ import { DtoPipe } from './dto-pipe';
 import { idempotencyKeyOf, versionFromIfMatch } from '../http/preconditions';
 import { uuidParam, uuidPathParam } from '../http/path-params';
 import { VersionETag } from '../http/version-etag';
+import { ArchiveView } from '../access-log/archive-view';
 
 /** If-Match is optional on a delete: when given, it must be the current version. */
 function optionalVersion(ifMatch: string | undefined): number | undefined {
@@ -38,6 +39,7 @@ export class ArchiveController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get('accounts/:id/contacts')
+  @ArchiveView('contacts')
   @Requires('read', 'Contact')
   @ApiOperation({
     summary: "The account's contacts, primary first; phone and e-mail redacted where not allowed",
@@ -104,6 +106,7 @@ export class ArchiveController {
   }
 
   @Get('accounts/:id/records')
+  @ArchiveView('records')
   @Requires('read', 'CommunicationRecord')
   @ApiOperation({ summary: 'Communication records, newest first (cursor pagination, ?kind=visit|call|…)' })
   listRecords(
@@ -135,6 +138,7 @@ export class ArchiveController {
   }
 
   @Get('accounts/:id/plans')
+  @ArchiveView('plans')
   @Requires('read', 'AccountPlan')
   @ApiOperation({ summary: "The account's plans, latest period first; budget redacted where not allowed" })
   listPlans(

@@ -20,7 +20,11 @@ export const Requires = (action: Action, subject: Exclude<SubjectName, 'all'>): 
 export const RequiresCapability = (capability: Capability): MethodDecorator & ClassDecorator =>
   SetMetadata(CAPABILITY, capability);
 
-export type AuthedRequest = import('express').Request & { actor?: Actor };
+/**
+ * `actor`: who the request is from, once authenticated. `refusedActor`: a member the gateway identified but refused
+ * (departed) — named in the access-log entry of the refusal (issue 14, point 6).
+ */
+export type AuthedRequest = import('express').Request & { actor?: Actor; refusedActor?: Actor };
 
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
   const req = ctx.switchToHttp().getRequest<AuthedRequest>();

@@ -1,7 +1,14 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { KamError } from '@app/contracts';
-import { Action, Capability, defineAbilityFor, hasCapability, KamAbility, SubjectName } from '@app/authz';
+import {
+  Action,
+  actorHasCapability,
+  Capability,
+  defineAbilityFor,
+  KamAbility,
+  SubjectName,
+} from '@app/authz';
 import { Actor } from '@app/contracts';
 import { AuthedRequest, CAPABILITY, PUBLIC, REQUIRES } from './auth.decorators';
 import { Authenticator } from './authenticator.service';
@@ -21,7 +28,7 @@ export class AuthGuard implements CanActivate {
     const actor = await this.authenticator.authenticate(req);
     req.actor = actor;
     const capability = this.reflector.getAllAndOverride<Capability | undefined>(CAPABILITY, targets);
-    if (capability && !hasCapability(actor.roles, capability)) throw new KamError('forbidden');
+    if (capability && !actorHasCapability(actor, capability)) throw new KamError('forbidden');
     const requires = this.reflector.get<{ action: Action; subject: Exclude<SubjectName, 'all'> } | undefined>(
       REQUIRES,
       ctx.getHandler(),

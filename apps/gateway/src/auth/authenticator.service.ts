@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { Actor, KamError, MemberAuthCheckReply, SUBJECTS } from '@app/contracts';
@@ -6,16 +6,15 @@ import { RpcClient } from '@app/messaging';
 import { TokenService } from './token.service';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { localeOf } from '../problem/locale';
+import { AuthedRequest } from './auth.decorators';
 
-const DOCUMENT_ROUTE =
-  /^\/api\/v1\/documents\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
+type MemberStatus = 'active' | 'departed' | 'unknown';
 
 /** Turns a request's credentials into the actor envelope (DESIGN §3), or a 401. */
 @Injectable()
 export class Authenticator {
-  private readonly logger = new Logger(Authenticator.name);
   /** Member status answers: fresh for 2 s; used for up to 5 min when account-management cannot answer. */
-  private readonly status = new Map<string, { active: boolean; at: number }>();
+  private readonly status = new Map<string, { status: MemberStatus; at: number }>();
 
   constructor(
     private readonly tokens: TokenService,
@@ -27,87 +26,59 @@ export class Authenticator {
     const requestId = req.id === undefined ? randomUUID() : String(req.id);
     const locale = localeOf(req.headers['accept-language']);
     const apiKey = req.headers['x-api-key'];
+    let actor: Actor;
     if (typeof apiKey === 'string' && apiKey) {
+      // A key acts as the member who owns it, with at most that member's roles (issue 14, point 2).
       const key = await this.apiKeys.verify(apiKey);
-      return {
+      actor = {
         workspaceId: key.workspaceId,
-        memberId: apiKeyMemberId(key.id),
+        memberId: key.ownerId,
         roles: key.roles,
         requestId,
         locale,
         kind: 'api_key',
       };
+    } else {
+      const auth = req.headers.authorization;
+      let token = bearerOverride;
+      if (!token && typeof auth === 'string') {
+        const m = /^Bearer\s+(\S+)$/i.exec(auth);
+        if (!m) throw new KamError('token_invalid');
+        token = m[1];
+      }
+      if (!token) throw new KamError('unauthenticated');
+      const claims = await this.tokens.verify(token);
+      actor = {
+        workspaceId: claims.workspaceId,
+        memberId: claims.sub,
+        roles: claims.roles,
+        requestId,
+        locale,
+        kind: 'user',
+      };
     }
-    const auth = req.headers.authorization;
-    let token = bearerOverride;
-    if (!token && typeof auth === 'string') {
-      const m = /^Bearer\s+(\S+)$/i.exec(auth);
-      if (!m) throw new KamError('token_invalid');
-      token = m[1];
-    }
-    if (!token) throw new KamError('unauthenticated');
-    const claims = await this.tokens.verify(token);
-    const actor: Actor = {
-      workspaceId: claims.workspaceId,
-      memberId: claims.sub,
-      roles: claims.roles,
-      requestId,
-      locale,
-      kind: 'user',
-    };
-    if (!(await this.isActive(actor))) {
-      await this.logDeparted(actor, req);
+    const status = await this.statusOf(actor);
+    if (status === 'unknown') throw new KamError('member_unknown');
+    if (status === 'departed') {
+      // The leaver's keys die with the departure, also when the departure itself did not reach us.
+      if (actor.kind === 'api_key')
+        await this.apiKeys.revokeForDeparture(actor.workspaceId, actor.memberId).catch(() => undefined);
+      // Named in the refusal's access-log entry (issue 6 point 7, issue 14 point 6), written by whoever answers.
+      (req as AuthedRequest).refusedActor = actor;
       throw new KamError('member_departed');
     }
     return actor;
   }
 
   /**
-   * Issue 6, point 7: every later attempt by a leaver is denied and logged — also the ones refused here, before any
-   * service sees them. The entry names the route (never its query, which may carry a token) and the document when
-   * the route is one. Best effort: when document-security cannot be reached the refusal stands all the same.
+   * A departed member's tokens and keys are refused here too, not only by the services that own records; a member
+   * the workspace has never had is told so (`member_unknown`).
    */
-  private async logDeparted(actor: Actor, req: Request): Promise<void> {
-    const route = req.path ?? '';
-    const doc = DOCUMENT_ROUTE.exec(route);
-    try {
-      await this.rpc.request(
-        SUBJECTS.documents.accessLogAppend,
-        {
-          workspaceId: actor.workspaceId,
-          memberId: 'system:gateway',
-          roles: [],
-          requestId: actor.requestId,
-          kind: 'system',
-        },
-        {
-          memberId: actor.memberId,
-          action: 'denied',
-          subject: doc ? 'document' : 'request',
-          ...(doc ? { documentId: doc[1].toLowerCase() } : {}),
-          details: {
-            reason: 'member_departed',
-            via: 'gateway',
-            method: req.method,
-            route: route.slice(0, 300),
-          },
-        },
-        { timeoutMs: 1500 },
-      );
-    } catch (e) {
-      this.logger.warn(
-        { err: e instanceof Error ? e.message : String(e), requestId: actor.requestId },
-        'departed member attempt not logged',
-      );
-    }
-  }
-
-  /** A departed member's tokens are refused here too, not only by the services that own records. */
-  private async isActive(actor: Actor): Promise<boolean> {
+  private async statusOf(actor: Actor): Promise<MemberStatus> {
     const key = `${actor.workspaceId}|${actor.memberId}`;
     const now = Date.now();
     const known = this.status.get(key);
-    if (known && now - known.at < 2000) return known.active;
+    if (known && now - known.at < 2000) return known.status;
     try {
       const reply = await this.rpc.request<MemberAuthCheckReply>(
         SUBJECTS.accounts.memberAuthCheck,
@@ -115,19 +86,15 @@ export class Authenticator {
         {},
         { timeoutMs: 1500 },
       );
+      const status: MemberStatus = !reply.known ? 'unknown' : reply.active ? 'active' : 'departed';
       if (this.status.size >= 10_000) this.status.clear();
-      this.status.set(key, { active: reply.active, at: now });
-      return reply.active;
+      this.status.set(key, { status, at: now });
+      return status;
     } catch (e) {
       // While account-management is down, a recent answer stands (up to 5 minutes).
       if (known && e instanceof KamError && e.code === 'service_unavailable' && now - known.at < 300_000)
-        return known.active;
+        return known.status;
       throw e;
     }
   }
-}
-
-/** An API key acts as a pseudo-member whose id is derived from the key id (a UUID, for uniform envelopes). */
-export function apiKeyMemberId(keyId: string): string {
-  return `${keyId.slice(0, 8)}-${keyId.slice(8, 12)}-${keyId.slice(12, 16)}-${keyId.slice(16, 20)}-${keyId.slice(20, 32)}`;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, jwtVerify, JWTPayload, SignJWT } from 'jose';
-import { isRole, KamError, Role } from '@app/contracts';
+import { canonicalId, isRole, KamError, Role } from '@app/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 
 export interface UserClaims {
@@ -9,11 +9,10 @@ export interface UserClaims {
   roles: Role[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * User tokens (DESIGN §6): JWT, HS256 with KAM_JWT_SECRET or RS256 from a JWKS URL;
- * claims sub, workspaceId, roles, exp (required).
+ * claims sub, workspaceId, roles, exp (required). A token that lives longer than KAM_TOKEN_MAX_LIFETIME_HOURS
+ * (from `iat`, or from now when it has none) is refused, and its ids come out in their canonical lower case.
  */
 @Injectable()
 export class TokenService {
@@ -58,19 +57,33 @@ export class TokenService {
     } catch {
       throw new KamError('token_invalid');
     }
-    const { sub, workspaceId, roles } = payload as JWTPayload & { workspaceId?: unknown; roles?: unknown };
-    if (
-      typeof sub !== 'string' ||
-      !UUID.test(sub) ||
-      typeof workspaceId !== 'string' ||
-      !UUID.test(workspaceId) ||
-      !Array.isArray(roles) ||
-      roles.length === 0 ||
-      !roles.every(isRole)
-    ) {
+    const claims = payload as JWTPayload & { workspaceId?: unknown; roles?: unknown };
+    const sub = canonicalId(claims.sub);
+    const workspaceId = canonicalId(claims.workspaceId);
+    const roles = claims.roles;
+    if (!sub || !workspaceId || !Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) {
       throw new KamError('token_invalid');
     }
-    return { claims: { sub, workspaceId, roles }, exp: typeof payload.exp === 'number' ? payload.exp : 0 };
+    const exp = typeof payload.exp === 'number' ? payload.exp : 0;
+    this.checkLifetime(exp, typeof payload.iat === 'number' ? payload.iat : undefined);
+    return { claims: { sub, workspaceId, roles }, exp };
+  }
+
+  /** Issue 14, point 12: no token is accepted for longer than the deployment allows (24 h by default). */
+  private checkLifetime(exp: number, iat: number | undefined): void {
+    const max = this.config.KAM_TOKEN_MAX_LIFETIME_HOURS * 3600;
+    const now = Math.floor(Date.now() / 1000);
+    const tolerance = 5;
+    if (
+      exp - now > max + tolerance ||
+      (iat !== undefined && (exp - iat > max + tolerance || iat > now + tolerance))
+    )
+      throw new KamError('token_lifetime_exceeded', { hours: this.config.KAM_TOKEN_MAX_LIFETIME_HOURS });
+  }
+
+  /** The longest a token may live, in seconds (the dev mint and the demo tokens stay within it). */
+  get maxLifetimeSeconds(): number {
+    return this.config.KAM_TOKEN_MAX_LIFETIME_HOURS * 3600;
   }
 
   /** Signs an HS256 token; used by the dev-token endpoint and by `npm start` to print demo tokens. */

@@ -44,13 +44,16 @@ export class CrmAdminController {
 
   @Put()
   @ApiOperation({
-    summary: 'Set the Twenty connection (base URL, API key, webhook secret); secrets stored encrypted',
+    summary:
+      'Set the Twenty connection (base URL, API key, webhook secret); secrets stored encrypted. The base URL ' +
+      'must be https to a public address unless the deployment lists the host in KAM_CRM_ALLOWED_HOSTS; a ' +
+      'change is told to the directors and written to the access log',
   })
   async put(
     @CurrentActor() actor: Actor,
     @Body(new DtoPipe(PutCrmConnectionDto)) body: PutCrmConnectionDto,
   ): Promise<CrmConnectionView> {
-    const view = await this.connections.put(actor.workspaceId, body, actor.memberId);
+    const view = await this.connections.put(actor, body);
     await this.jobs.schedule(actor.workspaceId);
     return view;
   }

@@ -33,3 +33,30 @@ describe('the CRM settings of the gateway', () => {
     expect(problems.join('\n')).toContain(text);
   });
 });
+
+describe('where the CRM connection may point (KAM_CRM_ALLOWED_HOSTS)', () => {
+  it('by default nothing is allow-listed: https to public addresses only', () => {
+    expect(validateGatewayConfig(BASE).KAM_CRM_ALLOWED_HOSTS).toEqual([]);
+  });
+
+  it('reads the hosts and ranges the deployment trusts', () => {
+    expect(
+      validateGatewayConfig({ ...BASE, KAM_CRM_ALLOWED_HOSTS: 'twenty.internal,10.20.0.0/16' })
+        .KAM_CRM_ALLOWED_HOSTS,
+    ).toEqual([
+      { kind: 'name', name: 'twenty.internal' },
+      { kind: 'cidr', family: 4, address: '10.20.0.0', prefix: 16 },
+    ]);
+  });
+
+  it('stops the start on an entry that is a URL, naming the variable and the entry', () => {
+    let problems: string[] = [];
+    try {
+      validateGatewayConfig({ ...BASE, KAM_CRM_ALLOWED_HOSTS: 'http://twenty.internal:3000' });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems = e.problems;
+    }
+    expect(problems.join('\n')).toContain('KAM_CRM_ALLOWED_HOSTS: "http://twenty.internal:3000"');
+  });
+});

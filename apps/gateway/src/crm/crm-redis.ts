@@ -41,9 +41,29 @@ export class CrmRedis implements OnModuleDestroy {
   }
 
   /** Records a nonce for `ttlMs`; false when it was already seen. */
-  async rememberNonce(workspaceId: string, nonce: string, ttlMs: number): Promise<boolean> {
+  rememberNonce(workspaceId: string, nonce: string, ttlMs: number): Promise<boolean> {
+    return this.once('nonce', workspaceId, nonce, ttlMs);
+  }
+
+  forgetNonce(workspaceId: string, nonce: string): Promise<void> {
+    return this.forget('nonce', workspaceId, nonce);
+  }
+
+  /**
+   * Records a delivery's signature (lower-case hex) for `ttlMs`; false when it was already seen. In Redis, so
+   * every gateway replica refuses a replay, also after a restart (issue 14, point 11).
+   */
+  rememberSignature(workspaceId: string, signature: string, ttlMs: number): Promise<boolean> {
+    return this.once('sig', workspaceId, signature.toLowerCase(), ttlMs);
+  }
+
+  forgetSignature(workspaceId: string, signature: string): Promise<void> {
+    return this.forget('sig', workspaceId, signature.toLowerCase());
+  }
+
+  private async once(kind: string, workspaceId: string, value: string, ttlMs: number): Promise<boolean> {
     const r = await this.client.set(
-      `${CRM_KEY_PREFIX}:nonce:${workspaceId}:${nonce}`,
+      `${CRM_KEY_PREFIX}:${kind}:${workspaceId}:${value}`,
       '1',
       'PX',
       ttlMs,
@@ -52,8 +72,8 @@ export class CrmRedis implements OnModuleDestroy {
     return r === 'OK';
   }
 
-  async forgetNonce(workspaceId: string, nonce: string): Promise<void> {
-    await this.client.del(`${CRM_KEY_PREFIX}:nonce:${workspaceId}:${nonce}`);
+  private async forget(kind: string, workspaceId: string, value: string): Promise<void> {
+    await this.client.del(`${CRM_KEY_PREFIX}:${kind}:${workspaceId}:${value}`);
   }
 
   /** 0 when a request may be sent now (the slot is taken), else the milliseconds to wait before asking again. */

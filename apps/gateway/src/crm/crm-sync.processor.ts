@@ -1,6 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job } from 'bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
 import { SUBJECTS } from '@app/contracts';
 import { isScheduledRun, QueueName, WorkspaceJobData } from '@app/jobs';
 import { RpcClient } from '@app/messaging';
@@ -14,6 +14,7 @@ import {
 } from './crm-jobs.service';
 import { crmSystemActor, CrmSyncService } from './crm-sync.service';
 import { parseEventName } from './twenty-records';
+import { isConnectionRefusal } from './twenty-client';
 
 const PHASE = { company: 'companies', person: 'people', opportunity: 'opportunities' } as const;
 
@@ -46,9 +47,15 @@ export class CrmSyncProcessor extends WorkerHost {
         return this.event(job as Job<TwentyEventJobData>);
       case SYNC_TWENTY_JOB: {
         const { workspaceId } = job.data as WorkspaceJobData;
-        return this.sync.run(workspaceId, `job-${job.id}`, async () => {
-          await job.updateProgress({ at: new Date().toISOString() });
-        });
+        try {
+          return await this.sync.run(workspaceId, `job-${job.id}`, async () => {
+            await job.updateProgress({ at: new Date().toISOString() });
+          });
+        } catch (e) {
+          // An address that is not allowed or a redirect: the connection must change first, retrying cannot help.
+          if (isConnectionRefusal(e)) throw new UnrecoverableError(e.message);
+          throw e;
+        }
       }
       case SCHEDULE_TWENTY_SYNC_JOB:
         if (isScheduledRun(job) && !this.config.KAM_PERIODIC_JOBS) return { skipped: 'KAM_PERIODIC_JOBS=0' };

@@ -13,7 +13,7 @@ import { RpcClient } from '@app/messaging';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { CrmConnectionService } from './crm-connection.service';
 import { CrmRedis } from './crm-redis';
-import { TwentyClient } from './twenty-client';
+import { isConnectionRefusal, TwentyClient } from './twenty-client';
 import { toCompany, toOpportunity, toPerson, TWENTY_PLURALS, TwentyRecord } from './twenty-records';
 import { ensureCompanyFields, writeBack } from './twenty-write-back';
 
@@ -140,6 +140,7 @@ export class CrmSyncService {
     if (!connection) return { skipped: 'no CRM connection' };
     const client = new TwentyClient(
       connection,
+      this.connections.http,
       this.redis,
       { limit: this.config.KAM_CRM_RATE_LIMIT, windowMs: this.config.KAM_CRM_RATE_WINDOW_MS },
       heartbeat,
@@ -187,10 +188,13 @@ export class CrmSyncService {
       );
       return (await this.state(workspaceId))!;
     } catch (e) {
-      // The message names the status and path, never the API key.
+      // The message names the status and path, never the API key. A refused address or a redirect ends the
+      // run (failed): it cannot succeed until the connection changes; anything else is resumed by the retry.
       await this.ds.query(
-        `UPDATE crm_sync_runs SET last_error = $3, updated_at = now() WHERE workspace_id = $1 AND run_id = $2`,
-        [workspaceId, run.run_id, String((e as Error).message ?? e).slice(0, 500)],
+        `UPDATE crm_sync_runs SET last_error = $3, updated_at = now(),
+           status = CASE WHEN $4 THEN 'failed' ELSE status END, finished_at = CASE WHEN $4 THEN now() END
+         WHERE workspace_id = $1 AND run_id = $2`,
+        [workspaceId, run.run_id, String((e as Error).message ?? e).slice(0, 500), isConnectionRefusal(e)],
       );
       throw e;
     }

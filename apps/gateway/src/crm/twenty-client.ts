@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CrmConnection } from './crm-connection.service';
+import { CrmAddressRefused, CrmHttp, CrmRedirectRefused, CrmResponse } from './crm-http';
 import { CrmRedis } from './crm-redis';
 import { TwentyRecord } from './twenty-records';
 
@@ -35,15 +36,23 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** An error of the connection itself (an address not allowed, a redirect): retrying cannot help. */
+export function isConnectionRefusal(e: unknown): e is CrmAddressRefused | CrmRedirectRefused {
+  return e instanceof CrmAddressRefused || e instanceof CrmRedirectRefused;
+}
+
 /**
  * Twenty's REST API for one workspace's connection. Every request first takes a slot of the workspace's
  * limiter (shared through Redis by every gateway, with a small margin below Twenty's own limit so a request
  * that arrives a little late is not counted in the next minute twice); a 429 waits for Retry-After, a 5xx or a
- * network error backs off exponentially, then the request is tried again.
+ * network error backs off exponentially, then the request is tried again. Requests go through CrmHttp: only to
+ * an address the connection may reach, checked at every connection, and a redirect is an error, never followed
+ * nor retried (issue 14, point 5).
  */
 export class TwentyClient {
   constructor(
     private readonly connection: CrmConnection,
+    private readonly http: CrmHttp,
     private readonly redis: CrmRedis,
     private readonly rate: RateLimit,
     private readonly onWait: () => Promise<void> = async () => undefined,
@@ -76,9 +85,9 @@ export class TwentyClient {
     );
     for (let attempt = 0; ; attempt++) {
       await this.slot();
-      let res: Response;
+      let res: CrmResponse;
       try {
-        res = await fetch(url, {
+        res = await this.http.request(url, {
           method,
           headers: {
             Authorization: `Bearer ${this.connection.apiKey}`,
@@ -86,29 +95,29 @@ export class TwentyClient {
             ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(30_000),
+          timeoutMs: 30_000,
         });
       } catch (e) {
-        if (attempt >= MAX_RETRIES) throw e;
+        if (isConnectionRefusal(e) || attempt >= MAX_RETRIES) throw e;
         await this.sleep(Math.min(30_000, 500 * 2 ** attempt));
         continue;
       }
       if (res.status === 429 || res.status >= 500) {
-        await res.body?.cancel();
         if (attempt >= MAX_RETRIES) throw new TwentyApiError(res.status, url.pathname);
         const wait =
           res.status === 429
-            ? (retryAfterMs(res.headers.get('retry-after')) ?? this.windowMs)
+            ? (retryAfterMs(res.header('retry-after') ?? null) ?? this.windowMs)
             : Math.min(30_000, 500 * 2 ** attempt);
         await this.onWait();
         await this.sleep(wait);
         continue;
       }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw new TwentyApiError(res.status, url.pathname);
+      if (res.status < 200 || res.status >= 300) throw new TwentyApiError(res.status, url.pathname);
+      try {
+        return JSON.parse(res.body) as T;
+      } catch {
+        throw new Error(`Twenty's answer to ${url.pathname} is not JSON`);
       }
-      return (await res.json()) as T;
     }
   }
 

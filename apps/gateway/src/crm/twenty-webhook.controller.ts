@@ -23,7 +23,7 @@ function header(req: Request, name: string): string | undefined {
 /**
  * `POST /webhooks/twenty/:workspaceId` (issue 7): Twenty's webhook deliveries. No token: the delivery is
  * authenticated by its HMAC signature with the workspace's webhook secret, must be less than 5 minutes old and
- * carry a nonce not seen before. It is answered 202 at once and processed by a job; a refused delivery changes
+ * carry a nonce and a signature not seen before (each delivery is accepted once, issue 14 point 11). It is answered 202 at once and processed by a job; a refused delivery changes
  * nothing.
  */
 @ApiTags('crm')
@@ -53,11 +53,16 @@ export class TwentyWebhookController {
   @ApiHeader({ name: 'X-Twenty-Webhook-Nonce', description: 'Once per delivery; a repeat is refused' })
   @ApiResponse({ status: 202, description: 'Accepted; applied by a job' })
   @ApiResponse({ status: 401, description: 'Bad or missing signature, or a timestamp older than 5 minutes' })
-  @ApiResponse({ status: 409, description: 'The nonce was already received' })
+  @ApiResponse({
+    status: 409,
+    description: 'The nonce or the signature (the same delivery) was already received',
+  })
   async receive(
-    @Param('workspaceId') workspaceId: string,
+    @Param('workspaceId') rawWorkspaceId: string,
     @Req() req: RawBodyRequest,
   ): Promise<{ accepted: true }> {
+    // The canonical (lower-case) id, so one workspace has one set of remembered nonces and signatures.
+    const workspaceId = rawWorkspaceId.toLowerCase();
     const at = timestampMs(header(req, 'x-twenty-webhook-timestamp'));
     if (!isFresh(at, Date.now())) throw new KamError('webhook_timestamp_stale');
     const signature = header(req, 'x-twenty-webhook-signature') ?? '';
@@ -80,6 +85,13 @@ export class TwentyWebhookController {
     // Kept twice as long as a delivery stays fresh, so a replay inside the window is always caught.
     if (!(await this.redis.rememberNonce(workspaceId, nonce, 2 * WEBHOOK_MAX_AGE_MS)))
       throw new KamError('webhook_replayed');
+    // Twenty does not sign the nonce: a captured delivery sent again with a new one carries the same signature
+    // (timestamp and body), and is refused for as long as its timestamp is fresh (issue 14, point 11). Twenty
+    // never retries a delivery, so no genuine one is lost.
+    if (!(await this.redis.rememberSignature(workspaceId, signature, 2 * WEBHOOK_MAX_AGE_MS))) {
+      await this.redis.forgetNonce(workspaceId, nonce).catch(() => undefined);
+      throw new KamError('webhook_signature_replayed');
+    }
     try {
       await this.jobs.enqueueEvent(
         { workspaceId, eventName: payload.eventName, record: payload.record as TwentyRecord },
@@ -89,8 +101,9 @@ export class TwentyWebhookController {
           .slice(0, 40),
       );
     } catch (e) {
-      // Not queued: Twenty's retry with the same nonce must be accepted.
+      // Not queued: the same delivery sent again must be accepted.
       await this.redis.forgetNonce(workspaceId, nonce).catch(() => undefined);
+      await this.redis.forgetSignature(workspaceId, signature).catch(() => undefined);
       throw e;
     }
     return { accepted: true };

@@ -18,12 +18,16 @@ import { DtoPipe } from '../accounts/dto-pipe';
 import { versionFromIfMatch } from '../http/preconditions';
 import { uuidParam } from '../http/path-params';
 import { VersionETag } from '../http/version-etag';
+import { ApiKeysService } from '../api-keys/api-keys.service';
 
 @ApiTags('organisation')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class OrganisationController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
 
   @Get('members')
   @Requires('read', 'Member')
@@ -62,18 +66,40 @@ export class OrganisationController {
       'Staff departure: every account the leaver owns or assists, their teams and reports move to the successor in one ' +
       'transaction; the member is marked departed; answers the handover report. Running it again changes nothing.',
   })
-  depart(
+  async depart(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam) id: string,
     @Body(new DtoPipe(DepartureDto)) body: DepartureDto,
   ): Promise<HandoverReport> {
-    return this.rpc.request(SUBJECTS.accounts.memberDepart, actor, { id, data: body }, { timeoutMs: 15000 });
+    const report = await this.rpc.request<HandoverReport>(
+      SUBJECTS.accounts.memberDepart,
+      actor,
+      { id, data: body },
+      { timeoutMs: 15000 },
+    );
+    return this.withRevokedKeys(actor, report);
+  }
+
+  /**
+   * The gateway keeps the API keys: the departure revokes the leaver's keys here, once account-management has marked
+   * them departed, and the report lists them (issue 14, point 2). A key used before this runs is refused anyway: the
+   * gateway checks its owner's status on every call.
+   */
+  private async withRevokedKeys(actor: Actor, report: HandoverReport): Promise<HandoverReport> {
+    const keys = await this.apiKeys.revokeForDeparture(actor.workspaceId, report.memberId);
+    return {
+      ...report,
+      apiKeysRevoked: keys.map((k) => ({ id: k.id, name: k.name, roles: k.roles, revokedAt: k.revokedAt })),
+    };
   }
 
   @Get('members/:id/handover-report')
   @Requires('read', 'Member')
-  report(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<HandoverReport> {
-    return this.rpc.request(SUBJECTS.accounts.memberHandoverReport, actor, { id });
+  async report(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string): Promise<HandoverReport> {
+    const report = await this.rpc.request<HandoverReport>(SUBJECTS.accounts.memberHandoverReport, actor, {
+      id,
+    });
+    return this.withRevokedKeys(actor, report);
   }
 
   @Get('teams')

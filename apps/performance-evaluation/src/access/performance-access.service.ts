@@ -56,7 +56,7 @@ export class PerformanceAccess {
     if (hit && Date.now() - hit.at < CONTEXT_TTL_MS) return hit.resolved;
     let teamIds: string[] = [];
     let ledTeamIds: string[] = [];
-    if (actor.kind !== 'system' && actor.kind !== 'api_key') {
+    if (actor.kind !== 'system') {
       const c = await this.rpc.request<{ active: boolean; teamIds: string[]; ledTeamIds: string[] }>(
         SUBJECTS.accounts.memberContext,
         systemActor(actor.workspaceId, actor.requestId),

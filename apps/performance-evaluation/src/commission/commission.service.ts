@@ -119,7 +119,7 @@ export class CommissionService {
     }));
     const { id } = await applyOnce(
       this.ds.manager,
-      { workspaceId: actor.workspaceId, scope: 'commission-plan.create', key: idempotencyKey, body: dto },
+      { actor, scope: 'commission-plan.create', key: idempotencyKey, body: dto },
       async (m) => {
         const id = randomUUID();
         await m.query(

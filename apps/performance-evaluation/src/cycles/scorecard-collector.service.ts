@@ -369,6 +369,8 @@ function emptyMetrics(memberId: string): MemberMonthMetrics {
     memberId,
     salesMinor: '0',
     ordersCount: 0,
+    crmSalesMinor: '0',
+    crmOrdersCount: 0,
     newAccounts: 0,
     revisitsDue: 0,
     revisitsCompleted: 0,

@@ -5,6 +5,8 @@ const month: MemberMonthMetrics = {
   memberId: 'm',
   salesMinor: '1200000',
   ordersCount: 2,
+  crmSalesMinor: '200000',
+  crmOrdersCount: 1,
   newAccounts: 1,
   revisitsDue: 4,
   revisitsCompleted: 3,

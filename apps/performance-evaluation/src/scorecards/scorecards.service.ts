@@ -14,6 +14,7 @@ import {
   FieldError,
   KamError,
   ListScorecardsQuery,
+  MemberMonthMetrics,
   Page,
   RatingDto,
   ScorecardState,
@@ -52,7 +53,6 @@ import {
 
 /** Days after publication during which the member may appeal (the policy's 5 days). */
 export const APPEAL_DAYS = 5;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One scorecard's life: ratings by the group leader (or the director for a leader), publication to the member,
@@ -81,9 +81,8 @@ export class ScorecardsService {
     if (q.status) add('s.status = ?', q.status);
     if (q.position) add('s.position = ?', q.position);
     if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      if (!UUID.test(c.id)) throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
-      params.push(String(c.value), c.id);
+      const c = decodeCursor(q.cursor, 'month');
+      params.push(c.value, c.id);
       where.push(`(s.month, s.id) < ($${params.length - 1}, $${params.length}::uuid)`);
     }
     const cond = await this.access.where(actor, 'read', 'Scorecard', params.length);
@@ -305,9 +304,11 @@ export class ScorecardsService {
     const items = (await this.itemsOf(this.ds.manager, [id])).get(id) ?? [];
     const card = scorecardView(row, items, actor.locale);
     const notes: string[] = [];
+    const sales = salesOf(row.metrics);
+    notes.push(...salesNotes(sales));
     const cycle: CycleRow[] = await this.ds.query(`SELECT * FROM cycles WHERE id = $1`, [row.cycle_id]);
     const department = cycle[0]?.department ?? null;
-    if (row.payout) return this.statementOf(actor, card, row.payout, true, notes);
+    if (row.payout) return this.statementOf(actor, card, row.payout, true, notes, sales);
     if (row.total_hundredths === null)
       notes.push('the score is not complete yet: criteria still need points');
     const bases = await payBaseFor(this.ds.manager, row.workspace_id, [row.member_id], row.month);
@@ -324,6 +325,7 @@ export class ScorecardsService {
       return {
         scorecard: card,
         currency: 'CNY',
+        sales,
         payBaseMinor: base?.toString() ?? null,
         band: null,
         bandLabel: null,
@@ -336,7 +338,7 @@ export class ScorecardsService {
         notes,
       };
     const pay = payFor(BigInt(row.total_hundredths), base, department, commission);
-    return this.statementOf(actor, card, pay, false, notes, commission);
+    return this.statementOf(actor, card, pay, false, notes, sales, commission);
   }
 
   private statementOf(
@@ -345,11 +347,13 @@ export class ScorecardsService {
     pay: NonNullable<ScorecardRow['payout']>,
     final: boolean,
     notes: string[],
+    sales: StatementView['sales'],
     commission?: { status: string; salesMinor: bigint; commissionMinor: bigint; lines: unknown[] },
   ): StatementView {
     return {
       scorecard: card,
       currency: 'CNY',
+      sales,
       payBaseMinor: pay.payBaseMinor,
       band: pay.band,
       bandLabel: BAND_LABELS[pay.band as Band]?.[actor.locale === 'en' ? 'en' : 'zh'] ?? pay.band,
@@ -669,4 +673,36 @@ function commissionView(c: {
     totalMinor: c.commissionMinor.toString(),
     lines: c.lines,
   };
+}
+
+/**
+ * The month's sales as the scorecard was collected with them, and how much of it came from orders created from
+ * won CRM opportunities (issue 14, point 5): whoever approves the pay sees what the CRM contributed. Null for a
+ * card without measurements; `fromCrm` null for one collected before the CRM's share was measured.
+ */
+export function salesOf(metrics: Record<string, unknown> | null | undefined): StatementView['sales'] {
+  const m = (metrics ?? {}) as Partial<MemberMonthMetrics>;
+  if (typeof m.salesMinor !== 'string') return null;
+  return {
+    salesMinor: m.salesMinor,
+    ordersCount: m.ordersCount ?? 0,
+    fromCrm:
+      typeof m.crmSalesMinor === 'string'
+        ? { amountMinor: m.crmSalesMinor, ordersCount: m.crmOrdersCount ?? 0 }
+        : null,
+  };
+}
+
+/** What the statement says about the CRM's share of the sales. */
+export function salesNotes(sales: StatementView['sales']): string[] {
+  if (!sales) return [];
+  if (!sales.fromCrm)
+    return ['the sales were collected before orders from the CRM were shown apart: collect the month again'];
+  if (!sales.fromCrm.ordersCount) return [];
+  const yuan = formatScaled(BigInt(sales.fromCrm.amountMinor), 2);
+  const n = sales.fromCrm.ordersCount;
+  return [
+    `${yuan} CNY of the sales (${n} order${n === 1 ? '' : 's'}) came from won opportunities in the CRM, ` +
+      'not entered by hand: check them before approving',
+  ];
 }

@@ -30,7 +30,6 @@ import {
 } from './target-rules';
 import { TARGET_COLUMNS, TargetRow, toTargetView, trimDecimal } from './target.sql';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const shapeOf = (r: TargetRow): TargetShape => ({
   scope: r.scope,
   metric: r.metric,
@@ -65,9 +64,7 @@ export class TargetsService {
     if (query.year) eq('t.year', query.year);
     if (query.periodKind) eq('t.period_kind', query.periodKind);
     if (query.cursor) {
-      const c = decodeCursor(query.cursor);
-      if (typeof c.value !== 'string' || Number.isNaN(Date.parse(c.value)) || !UUID.test(c.id))
-        throw validationError([{ field: 'cursor', message: 'cursor is not valid' }]);
+      const c = decodeCursor(query.cursor, 'timestamp');
       values.push(c.value, c.id);
       where.push(`(t.created_at, t.id) > ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
     }
@@ -114,7 +111,7 @@ export class TargetsService {
 
     const { id } = await applyOnce(
       this.ds.manager,
-      { workspaceId: actor.workspaceId, scope: 'target.create', key: idempotencyKey, body: dto },
+      { actor, scope: 'target.create', key: idempotencyKey, body: dto },
       async (m) => {
         if (dto.parentId) await this.checkParent(m, actor.workspaceId, dto.parentId, { ...dto, period });
         const id = randomUUID();

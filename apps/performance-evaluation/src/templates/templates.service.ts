@@ -104,7 +104,7 @@ export class TemplatesService {
     if (problems.length) throw validationError(problems);
     const { id } = await applyOnce(
       this.ds.manager,
-      { workspaceId: actor.workspaceId, scope: 'template.create', key: idempotencyKey, body: dto },
+      { actor, scope: 'template.create', key: idempotencyKey, body: dto },
       async (m) => {
         await ensureDefaultTemplates(m, actor.workspaceId);
         // One new version at a time per position.

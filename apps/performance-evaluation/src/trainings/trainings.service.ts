@@ -140,7 +140,7 @@ export class TrainingsService {
     await this.access.require(actor, 'create', 'Training');
     const { id } = await applyOnce(
       this.ds.manager,
-      { workspaceId: actor.workspaceId, scope: 'training.create', key: idempotencyKey, body: dto },
+      { actor, scope: 'training.create', key: idempotencyKey, body: dto },
       async (m) => {
         const id = randomUUID();
         await m.query(

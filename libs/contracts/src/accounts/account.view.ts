@@ -79,6 +79,8 @@ export interface TimelineEntry {
   actorId: string | null;
   kind: string;
   details: Record<string, unknown>;
+  /** Detail values the caller may not read on the record's own endpoint (null in `details`). */
+  redacted: string[];
 }
 
 export interface Page<T> {
@@ -103,5 +105,7 @@ export interface AccountUpdatedEvent {
 }
 
 export interface MemberAuthCheckReply {
+  /** The member exists in the workspace (issue 14: an unknown member is `member_unknown`, not `member_departed`). */
+  known: boolean;
   active: boolean;
 }

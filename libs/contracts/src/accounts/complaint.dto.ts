@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DATE_TIME_WITH_OFFSET } from './archive.dto';
+import { AsOf } from '../as-of';
 
 /** How the complaint came in (投诉渠道). */
 export const COMPLAINT_CHANNELS = ['phone', 'email', 'visit', 'letter', 'online', 'other'] as const;
@@ -161,10 +162,7 @@ export class ComplaintMetricsQuery {
 
 export class RunComplaintSweepDto {
   @ApiPropertyOptional({ description: 'Mark breaches as of this time instead of now (tests, replays)' })
-  @IsOptional()
-  @IsString()
-  @Matches(DATE_TIME_WITH_OFFSET, { message: 'asOf must be an ISO 8601 date-time with offset' })
-  @IsISO8601({ strict: true }, { message: 'asOf must be a real date and time' })
+  @AsOf()
   asOf?: string;
 }
 

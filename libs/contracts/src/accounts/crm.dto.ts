@@ -108,6 +108,30 @@ export interface CrmLinkedAccount {
   ownerName: string;
 }
 
+/** What of a CRM connection can change; never its values (the key and the secret stay in the gateway). */
+export const CRM_CONNECTION_PARTS = ['baseUrl', 'apiKey', 'webhookSecret'] as const;
+export type CrmConnectionPart = (typeof CRM_CONNECTION_PARTS)[number];
+
+/**
+ * `kam.accounts.crm.connection-changed` (system actors only): the workspace's CRM connection was set up or
+ * changed; every active director is told which host and what changed, and by whom. `changeId` makes a retry
+ * harmless.
+ */
+export class CrmConnectionChangedRequest {
+  @IsUUID() changeId: string;
+  @IsString() @Length(1, 100) changedBy: string;
+  @IsString() @Length(1, 300) host: string;
+  @IsOptional() @IsString() @Length(1, 300) previousHost?: string;
+  @IsArray()
+  @ArrayMaxSize(CRM_CONNECTION_PARTS.length)
+  @IsIn(CRM_CONNECTION_PARTS, { each: true })
+  changed: CrmConnectionPart[];
+}
+
+export interface CrmConnectionChangedResult {
+  notified: number;
+}
+
 export class CrmLinkedAccountsQuery {
   @IsOptional() @IsInt() @Min(1) @Max(1000) limit?: number;
   @IsOptional() @IsString() @Length(1, 64) after?: string;

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DATE_TIME_WITH_OFFSET } from './archive.dto';
+import { AsOf } from '../as-of';
 
 /** Issue 4, point 9 (health and the risk register) and point 8 (tenders, 政府采购). */
 
@@ -75,10 +76,7 @@ export interface ContractRemindersResult {
 /** Runs a daily job of the caller's workspace now, optionally as of another instant (tests, catching up). */
 export class RunDailyJobDto {
   @ApiPropertyOptional({ example: '2026-11-26T06:00:00+08:00', description: 'ISO 8601 with offset' })
-  @IsOptional()
-  @IsString()
-  @Matches(DATE_TIME_WITH_OFFSET, { message: 'asOf must be an ISO 8601 date-time with offset' })
-  @IsISO8601({ strict: true }, { message: 'asOf must be a real date and time' })
+  @AsOf()
   asOf?: string;
 }
 

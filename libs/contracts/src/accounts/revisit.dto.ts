@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DATE_TIME_WITH_OFFSET } from './archive.dto';
+import { AsOf } from '../as-of';
 
 /** planned → done; planned → overdue (the daily sweep) → done; cancelled by a handover or an account closing. */
 export const REVISIT_STATUSES = ['planned', 'done', 'overdue', 'cancelled'] as const;
@@ -115,10 +115,7 @@ export class RunRevisitSweepDto {
   workspaceId?: string;
 
   @ApiPropertyOptional({ example: '2026-11-26T06:00:00+08:00', description: 'ISO 8601 with offset' })
-  @IsOptional()
-  @IsString()
-  @Matches(DATE_TIME_WITH_OFFSET, { message: 'asOf must be an ISO 8601 date-time with offset' })
-  @IsISO8601({ strict: true }, { message: 'asOf must be a real date and time' })
+  @AsOf()
   asOf?: string;
 }
 

@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DATE_TIME_WITH_OFFSET } from './archive.dto';
+import { AsOf } from '../as-of';
 
 /** What a satisfaction survey (满意度调查) scores, 1-5 each; the service checks names and ranges (400 per field). */
 export const SURVEY_SCORE_DIMENSIONS = [
@@ -100,10 +100,7 @@ export class SurveyAggregatesQuery {
 
 export class RunSurveyScheduleDto {
   @ApiPropertyOptional({ description: 'Run as of this time instead of now (tests, catching up)' })
-  @IsOptional()
-  @IsString()
-  @Matches(DATE_TIME_WITH_OFFSET, { message: 'asOf must be an ISO 8601 date-time with offset' })
-  @IsISO8601({ strict: true }, { message: 'asOf must be a real date and time' })
+  @AsOf()
   asOf?: string;
 }
 

@@ -1,7 +1,10 @@
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 
-/** What another service may record in the access log (DESIGN §4: archive views, exports, denied attempts). */
-export const RECORDED_ACCESS_ACTIONS = ['view', 'download', 'export', 'denied'] as const;
+/**
+ * What another service may record in the access log (DESIGN §4: archive views, exports, denied attempts; and a
+ * change of an integration's connection, e.g. the CRM's, issue 14 point 5).
+ */
+export const RECORDED_ACCESS_ACTIONS = ['view', 'download', 'export', 'denied', 'configure'] as const;
 export type RecordedAccessAction = (typeof RECORDED_ACCESS_ACTIONS)[number];
 
 /**
@@ -24,4 +27,33 @@ export class AppendAccessLogRequest {
 
 export interface AppendAccessLogResult {
   id: string;
+}
+
+/** What the gateway records for the access log (issue 14, point 6). */
+export const GATEWAY_ACCESS_ACTIONS = ['view', 'denied', 'console', 'configure'] as const;
+export type GatewayAccessAction = (typeof GATEWAY_ACCESS_ACTIONS)[number];
+
+/**
+ * Payload of `kam.events.gateway.access.recorded`: one access-log entry seen at the edge — an archive view (account,
+ * contacts, records, plans, timeline), a 401/403 of a known member on any route, or a job-console action. It names
+ * the route and the ids in it, never the query string, the body or a credential.
+ */
+export interface AccessRecordedEvent {
+  workspaceId: string;
+  /** The member (a uuid), or `operator:<name>` for the deployment operator. */
+  memberId: string;
+  action: GatewayAccessAction;
+  /** What was seen or refused: account, contacts, records, plans, timeline, request, job, queue, console. */
+  subject: string;
+  method: string;
+  /** The path, without its query string. */
+  route: string;
+  accountId?: string;
+  documentId?: string;
+  /** For a refusal: the error code (forbidden, member_departed, …) and the HTTP status. */
+  reason?: string;
+  status?: number;
+  /** Anything else a console action names (queue, job id, job name). */
+  details?: Record<string, string | number | boolean | null | string[]>;
+  at: string;
 }

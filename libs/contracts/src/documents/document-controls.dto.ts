@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -16,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Role, ROLES } from '../roles';
+import { AsOf } from '../as-of';
 
 // Export controls, policy acknowledgements and departures (issue 6, points 5-7).
 
@@ -180,8 +180,7 @@ export interface PolicyAcknowledgementsView {
 
 export class RunDocumentJobDto {
   @ApiPropertyOptional({ example: '2026-11-27T09:00:00+08:00' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @AsOf()
   asOf?: string;
 }
 

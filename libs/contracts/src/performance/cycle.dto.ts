@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { AsOf } from '../as-of';
 
 /** A calendar month, `YYYY-MM`, counted in the workspace's time zone. */
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -150,8 +150,7 @@ export class PublishCycleDto {
 
 export class RunPerformanceJobDto {
   @ApiPropertyOptional({ example: '2026-11-01T00:30:00+08:00' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @AsOf()
   asOf?: string;
 }
 
@@ -284,6 +283,16 @@ export interface ScorecardView {
 export interface StatementView {
   scorecard: ScorecardView;
   currency: 'CNY';
+  /**
+   * The month's sales the card was scored on (CNY, minor units) and, of them, the orders created from won CRM
+   * opportunities: amount and count (issue 14, point 5). Null when the card has no measurements; `fromCrm` null
+   * when it was collected before the CRM's share was measured.
+   */
+  sales: {
+    salesMinor: string;
+    ordersCount: number;
+    fromCrm: { amountMinor: string; ordersCount: number } | null;
+  } | null;
   payBaseMinor: string | null;
   band: string | null;
   /** The band in the caller's language. */
