@@ -4,7 +4,8 @@
  * - docs/openapi.json: the gateway's OpenAPI document, built from the compiled controllers without any server
  *   (compiled into .data/build-docs, never into dist/ which a running `npm start` uses; `--no-build` reuses it);
  * - clients/kam-api.d.ts: TypeScript types of that document;
- * - docs/asyncapi.yaml: the AsyncAPI 3 document of every NATS subject and event, from libs/contracts.
+ * - docs/asyncapi.yaml: the AsyncAPI 3 document of every NATS subject and event, from libs/contracts;
+ * - deploy/nats-server.conf: the NATS users of the apps and their permissions, from libs/messaging (ADR 0016).
  * `--check` writes nothing and exits 1 when a committed file is out of date.
  */
 const fs = require('node:fs');
@@ -19,6 +20,7 @@ const FILES = {
   openapi: path.join(ROOT, 'docs', 'openapi.json'),
   types: path.join(ROOT, 'clients', 'kam-api.d.ts'),
   asyncapi: path.join(ROOT, 'docs', 'asyncapi.yaml'),
+  natsConfig: path.join(ROOT, 'deploy', 'nats-server.conf'),
 };
 
 /**
@@ -48,9 +50,11 @@ async function main() {
     path.join(outDir, 'apps', 'gateway', 'src', 'docs', 'openapi-complete.js'),
   );
   const { ERROR_CODES } = require(path.join(outDir, 'libs', 'contracts', 'src', 'errors.js'));
-  const docs = renderDocs(await openApiSnapshot({ committed: false }), (d) =>
-    completeOpenApi(d, ERROR_CODES),
-  );
+  const { natsServerConfig } = require(path.join(outDir, 'libs', 'messaging', 'src', 'nats-permissions.js'));
+  const docs = {
+    ...renderDocs(await openApiSnapshot({ committed: false }), (d) => completeOpenApi(d, ERROR_CODES)),
+    natsConfig: natsServerConfig(),
+  };
   let stale = 0;
   for (const [k, file] of Object.entries(FILES)) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;

@@ -12,7 +12,13 @@ const SUBJECTS = {
 async function main() {
   const subject = SUBJECTS[process.argv[2]];
   if (!subject) throw new Error(`usage: healthcheck.js ${Object.keys(SUBJECTS).join('|')}`);
-  const nc = await connect({ servers: process.env.KAM_NATS_URL || 'nats://127.0.0.1:4222', timeout: 2000 });
+  // As the service's own NATS user (the container's KAM_NATS_USER), which may ask its own ping (ADR 0016).
+  const user = process.env.KAM_NATS_USER;
+  const nc = await connect({
+    servers: process.env.KAM_NATS_URL || 'nats://127.0.0.1:4222',
+    timeout: 2000,
+    ...(user ? { user, pass: process.env.KAM_NATS_PASSWORD, inboxPrefix: `_INBOX.${user}` } : {}),
+  });
   const envelope = {
     actor: {
       workspaceId: '00000000-0000-0000-0000-000000000000',

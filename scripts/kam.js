@@ -37,7 +37,7 @@ async function start() {
   build();
 
   const httpPort = Number(process.env.KAM_HTTP_PORT || stack.PROFILES[PROFILE].http);
-  const servers = await stack.startServers(PROFILE);
+  const servers = await stack.startServers(PROFILE, { dist: path.join(ROOT, 'dist') });
   const children = [...servers.started];
   const record = () =>
     fs.writeFileSync(
@@ -147,7 +147,7 @@ async function printWelcome(base, secrets, ctx) {
     '',
     `  PostgreSQL      ${ctx.adminDatabaseUrl.replace(/:[^:@/]*@/, ':***@')}  database ${ctx.database}`,
     `  Redis           ${ctx.redisUrl}`,
-    `  NATS            ${ctx.natsUrl}`,
+    `  NATS            ${ctx.natsUrl}  ${Object.keys(ctx.natsCredentials).length ? `a user per app (passwords in .data/${PROFILE}/secrets.json)` : 'without credentials'}`,
     `  Logs            .data/${PROFILE}/logs/`,
     '',
     `Demo workspace ${DEMO_WORKSPACE.id} (Asia/Shanghai). Tokens, valid 24 h (also in .data/${PROFILE}/tokens.txt):`,

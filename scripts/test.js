@@ -108,7 +108,7 @@ async function e2e(resultFile) {
     // A fresh data folder every run: tests never depend on what an earlier run left.
     fs.rmSync(stack.dataDir(profile), { recursive: true, force: true });
   }
-  const servers = await stack.startServers(profile, { fast: true });
+  const servers = await stack.startServers(profile, { fast: true, dist: distDir, natsFixtures: true });
   const stopServers = () => stack.stopProcesses(servers.started);
   process.on('SIGINT', () => void stopServers().then(() => process.exit(130)));
   try {
@@ -123,10 +123,20 @@ async function e2e(resultFile) {
       KAM_TEST_DATABASE: database,
       KAM_TEST_REDIS_URL: servers.redisUrl,
       KAM_TEST_NATS_URL: servers.natsUrl,
+      // { [user]: { user, password } } of the apps and `fixtures`; {} for a NATS without users.
+      KAM_TEST_NATS_CREDENTIALS: JSON.stringify(servers.natsCredentials),
       KAM_TEST_SECRETS_FILE: path.join(stack.dataDir(profile), 'secrets.json'),
     };
     // The e2e suites start the apps themselves (they kill and restart them); these must not leak in.
-    for (const k of ['KAM_DATABASE_URL', 'KAM_REDIS_URL', 'KAM_NATS_URL', 'KAM_JWT_SECRET', 'KAM_HTTP_PORT'])
+    for (const k of [
+      'KAM_DATABASE_URL',
+      'KAM_REDIS_URL',
+      'KAM_NATS_URL',
+      'KAM_NATS_USER',
+      'KAM_NATS_PASSWORD',
+      'KAM_JWT_SECRET',
+      'KAM_HTTP_PORT',
+    ])
       delete env[k];
     return run(
       'e2e tests',

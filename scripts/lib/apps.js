@@ -32,6 +32,15 @@ function appEnv(app, ctx) {
     KAM_NATS_URL: ctx.natsUrl,
     KAM_LOG_LEVEL: ctx.logLevel || process.env.KAM_LOG_LEVEL || 'info',
   };
+  // The app's own NATS user (ADR 0016); none for a NATS of the user's that has no users.
+  const nats = (ctx.natsCredentials || {})[app];
+  if (nats) {
+    env.KAM_NATS_USER = nats.user;
+    env.KAM_NATS_PASSWORD = nats.password;
+  } else {
+    delete env.KAM_NATS_USER;
+    delete env.KAM_NATS_PASSWORD;
+  }
   if (app === 'gateway') {
     env.KAM_HTTP_PORT = String(ctx.httpPort);
     env.KAM_JWT_SECRET = process.env.KAM_JWT_SECRET || ctx.secrets.jwtSecret;

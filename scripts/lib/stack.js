@@ -39,6 +39,13 @@ function dataDir(profile) {
   return path.join(ROOT, '.data', profile);
 }
 
+/**
+ * The NATS users of a local stack: one per app, and for the tests and benchmarks `fixtures` (a user that may do
+ * everything, for fixtures and assertions, like the admin database URL; never given to an app).
+ */
+const NATS_FIXTURES_USER = 'fixtures';
+const natsSecretKey = (user) => `nats-${user}`;
+
 /** Secrets generated once per profile and kept in .data/<profile>/secrets.json (mode 600). */
 function secrets(profile) {
   const file = path.join(dataDir(profile), 'secrets.json');
@@ -53,6 +60,7 @@ function secrets(profile) {
     'documentMasterKey',
     'crmSecretKey',
     ...Object.keys(SERVICES),
+    ...[...Object.keys(SERVICES), NATS_FIXTURES_USER].map(natsSecretKey),
   ]) {
     if (!s[key]) {
       s[key] =
@@ -60,7 +68,9 @@ function secrets(profile) {
           ? nodeCrypto.randomBytes(48).toString('base64url')
           : key === 'documentMasterKey' || key === 'crmSecretKey'
             ? nodeCrypto.randomBytes(32).toString('base64') // AES-256 keys: document-security, CRM credentials
-            : gen();
+            : key.startsWith('nats-')
+              ? `n${gen()}` // a letter first: nats-server reads it from its environment (NATS_PASSWORD_PATTERN)
+              : gen();
       changed = true;
     }
   }
@@ -236,33 +246,86 @@ async function startRedis(profile, port) {
   return proc;
 }
 
-async function startNats(profile, port) {
+/** The built libs/messaging/src/nats-permissions.js (the NATS users and their permissions, ADR 0016). */
+function natsPermissions(dist = path.join(ROOT, 'dist')) {
+  return require(path.join(dist, 'libs', 'messaging', 'src', 'nats-permissions.js'));
+}
+
+/**
+ * Writes the NATS configuration of a stack into `dir` (the users of deploy/nats-server.conf, plus `fixtures` when
+ * asked) and returns the arguments and environment that start nats-server with it: the passwords travel in the
+ * environment, never in the file. test/support/private-stack.ts starts its NATS the same way.
+ */
+function natsServer(dir, port, credentials, { dist, fixtures = false } = {}) {
+  const perms = natsPermissions(dist);
+  const conf = path.join(dir, 'nats-server.conf');
+  fs.writeFileSync(conf, perms.natsServerConfig(fixtures ? [{ user: NATS_FIXTURES_USER }] : []), {
+    mode: 0o600,
+  });
+  const env = { ...process.env };
+  for (const { user, password } of Object.values(credentials)) env[perms.passwordVariable(user)] = password;
+  const args = ['-c', conf, '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir];
+  return { args, env };
+}
+
+async function startNats(profile, port, credentials, opts) {
   const dir = path.join(dataDir(profile), 'nats');
   fs.mkdirSync(dir, { recursive: true });
-  const proc = spawnServer(profile, 'nats', which('nats-server'), [
-    '-a',
-    '127.0.0.1',
-    '-p',
-    String(port),
-    '-js',
-    '-sd',
-    dir,
-  ]);
+  const { args, env } = natsServer(dir, port, credentials, opts);
+  const proc = spawnServer(profile, 'nats', which('nats-server'), args, { env });
   await waitForPort(port);
   return proc;
 }
 
 /**
- * Starts (or reuses) the three servers and returns their URLs.
- * { adminDatabaseUrl, redisUrl, natsUrl, started: [{name,pid}] }
+ * The NATS credentials of the apps (and `fixtures`): generated per profile for a NATS this stack starts; for one
+ * given by KAM_NATS_URL, read from KAM_NATS_<APP>_PASSWORD (the users named after the apps, as in
+ * deploy/nats-server.conf), or none at all for a NATS without users. { [user]: { user, password } }
  */
-async function startServers(profile, { fast = false } = {}) {
+function natsCredentials(profile, { external, dist, fixtures = false } = {}) {
+  const users = [...Object.keys(SERVICES), ...(fixtures ? [NATS_FIXTURES_USER] : [])];
+  if (!external) {
+    const s = secrets(profile);
+    return Object.fromEntries(users.map((user) => [user, { user, password: s[natsSecretKey(user)] }]));
+  }
+  const perms = natsPermissions(dist);
+  const given = users.filter((u) => process.env[perms.passwordVariable(u)]);
+  if (given.length === 0) return {};
+  const missing = Object.keys(SERVICES).filter((u) => !given.includes(u));
+  if (missing.length)
+    throw new Error(
+      `KAM_NATS_URL with NATS users: set ${missing.map((u) => perms.passwordVariable(u)).join(', ')} too`,
+    );
+  return Object.fromEntries(
+    given.map((user) => [user, { user, password: process.env[perms.passwordVariable(user)] }]),
+  );
+}
+
+/** Options of a raw NATS client as `user` (its inbox prefix included), or {} for a NATS without users. */
+function natsClientOptions(credentials, user) {
+  const c = credentials[user];
+  if (!c) return {};
+  return {
+    user: c.user,
+    pass: c.password,
+    ...(user === NATS_FIXTURES_USER ? {} : { inboxPrefix: `_INBOX.${user}` }),
+  };
+}
+
+/**
+ * Starts (or reuses) the three servers and returns their URLs and the NATS credentials of the apps.
+ * `dist`: the build to take the NATS permissions from; `natsFixtures`: a NATS user `fixtures` for tests and
+ * benchmarks. { adminDatabaseUrl, redisUrl, natsUrl, natsCredentials, started: [{name,pid}] }
+ */
+async function startServers(profile, { fast = false, dist, natsFixtures = false } = {}) {
   const ports = profilePorts(profile);
   const s = secrets(profile);
   const started = [];
   let adminDatabaseUrl = process.env.KAM_DATABASE_URL;
   let redisUrl = process.env.KAM_REDIS_URL;
   let natsUrl = process.env.KAM_NATS_URL;
+  const natsOpts = { external: !!natsUrl, dist, fixtures: natsFixtures };
+  const credentials = natsCredentials(profile, natsOpts);
   try {
     if (!adminDatabaseUrl) {
       if (await portInUse(ports.pg))
@@ -279,14 +342,17 @@ async function startServers(profile, { fast = false } = {}) {
     if (!natsUrl) {
       if (await portInUse(ports.nats))
         throw new Error(`port ${ports.nats} is taken: is another KAM ${profile} stack running?`);
-      started.push(await startNats(profile, ports.nats));
+      started.push(await startNats(profile, ports.nats, credentials, natsOpts));
       natsUrl = `nats://127.0.0.1:${ports.nats}`;
-    } else log('using NATS from KAM_NATS_URL');
+    } else
+      log(
+        `using NATS from KAM_NATS_URL ${Object.keys(credentials).length ? "with the apps' users" : 'without credentials (see README: your own NATS)'}`,
+      );
   } catch (e) {
     await stopProcesses(started);
     throw e;
   }
-  return { adminDatabaseUrl, redisUrl, natsUrl, started };
+  return { adminDatabaseUrl, redisUrl, natsUrl, natsCredentials: credentials, started };
 }
 
 function alive(pid) {
@@ -346,4 +412,8 @@ module.exports = {
   redisServerArgs,
   spawnServer,
   openLog,
+  natsServer,
+  natsCredentials,
+  natsClientOptions,
+  NATS_FIXTURES_USER,
 };

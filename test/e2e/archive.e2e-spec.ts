@@ -4,7 +4,7 @@ import { connect, NatsConnection } from 'nats';
 import { Reply, SUBJECTS } from '@app/contracts';
 import { TestSystem } from '../support/system';
 import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtures';
-import { adminUrl } from '../support/env';
+import { adminUrl, natsOptions } from '../support/env';
 
 type Who = keyof Fixture['members'] | 'otherDirector';
 type AccountKey = keyof Fixture['accounts'];
@@ -805,7 +805,11 @@ describe('the customer archive and account plans', () => {
   describe('account-management enforces the role table itself, not only the gateway', () => {
     let nc: NatsConnection;
     beforeAll(async () => {
-      nc = await connect({ servers: system.env.natsUrl, name: 'archive-e2e' });
+      nc = await connect({
+        servers: system.env.natsUrl,
+        ...natsOptions(system.env, 'gateway'),
+        name: 'archive-e2e',
+      });
     });
     afterAll(() => nc.drain());
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { serviceDatabaseUrl, testEnv } from '../support/env';
-import { ALL_APPS, AppName, freePort, ROOT } from '../support/system';
+import { ALL_APPS, AppName, freePort, natsUserEnv, ROOT } from '../support/system';
 
 /**
  * Start-up configuration of the built apps: a missing or malformed variable stops the process at once with
@@ -24,6 +24,7 @@ describe('start-up configuration check of every app', () => {
       KAM_DATABASE_URL: serviceDatabaseUrl(env, app),
       KAM_REDIS_URL: env.redisUrl,
       KAM_NATS_URL: env.natsUrl,
+      ...natsUserEnv(env, app),
       KAM_LOG_LEVEL: 'info',
     };
     if (app === 'gateway') {

@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { QueueName, QUEUE_PREFIX, redisConnectionOptions } from '@app/jobs';
 import { Actor, Reply, SUBJECTS } from '@app/contracts';
 import { unzip } from '../../apps/document-security/src/export-requests/zip';
-import { adminUrl } from '../support/env';
+import { adminUrl, natsOptions } from '../support/env';
 import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtures';
 import { eventually, expectProblem } from '../support/e2e-helpers';
 import { ROOT, TestSystem } from '../support/system';
@@ -57,7 +57,11 @@ describe('documents: export controls, policy acknowledgements, departures', () =
     await system.start();
     f = await createWorkspace(system.env);
     await tokensOf(f);
-    nc = await connect({ servers: system.env.natsUrl, name: 'documents-controls-e2e' });
+    nc = await connect({
+      servers: system.env.natsUrl,
+      ...natsOptions(system.env, 'gateway'),
+      name: 'documents-controls-e2e',
+    });
   });
   afterAll(async () => {
     await nc?.drain();

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { DOCUMENT_TRANSFER_BUCKET } from '@app/contracts';
 import { QueueName, QUEUE_PREFIX, redisConnectionOptions } from '@app/jobs';
 import { unzip } from '../../apps/document-security/src/export-requests/zip';
-import { adminUrl } from '../support/env';
+import { adminUrl, natsOptions } from '../support/env';
 import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtures';
 import { eventually, expectProblem } from '../support/e2e-helpers';
 import { freePort, TestSystem } from '../support/system';
@@ -43,7 +43,11 @@ describe('documents: the bulk export is streamed', () => {
     await system.start();
     f = await createWorkspace(system.env);
     for (const who of ['am1', 'director'] as const) tokens[who] = await memberToken(system.jwtSecret, f, who);
-    nc = await connect({ servers: system.env.natsUrl, name: 'documents-export-stream-e2e' });
+    nc = await connect({
+      servers: system.env.natsUrl,
+      ...natsOptions(system.env, 'gateway'),
+      name: 'documents-export-stream-e2e',
+    });
   });
   afterAll(async () => {
     await nc?.drain();

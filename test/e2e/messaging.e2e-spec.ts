@@ -18,7 +18,7 @@ import {
   RpcHandler,
 } from '@app/messaging';
 import { createCommonTables, dropCommonTables, PersistenceModule } from '@app/persistence';
-import { adminUrl, testEnv } from '../support/env';
+import { adminUrl, natsOptions, testEnv } from '../support/env';
 import { withDb } from '../support/fixtures';
 
 /**
@@ -218,6 +218,8 @@ async function startApp(o: {
   const imports: ModuleMetadata['imports'] = [
     MessagingModule.forRoot({
       url: env.natsUrl,
+      // The suite's own service is none of the four apps: it runs as the tests' NATS user, which may do everything.
+      credentials: env.natsCredentials.fixtures,
       serviceName: o.serviceName,
       queueGroup: o.queueGroup,
       requestTimeoutMs: 3000,
@@ -324,7 +326,7 @@ beforeAll(async () => {
   u.username = ROLE;
   u.password = password;
   roleUrl = u.toString();
-  nc = await connect({ servers: env.natsUrl, name: `messaging-e2e-${RUN}` });
+  nc = await connect({ servers: env.natsUrl, ...natsOptions(env, 'fixtures'), name: `messaging-e2e-${RUN}` });
   js = nc.jetstream();
   jsm = await nc.jetstreamManager();
 });

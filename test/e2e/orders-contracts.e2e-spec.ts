@@ -4,7 +4,7 @@ import { connect, NatsConnection } from 'nats';
 import { Actor, Reply, SUBJECTS } from '@app/contracts';
 import { TestSystem } from '../support/system';
 import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtures';
-import { adminUrl } from '../support/env';
+import { adminUrl, natsOptions } from '../support/env';
 import { expectProblem } from '../support/e2e-helpers';
 
 type Who = keyof Fixture['members'] | 'otherDirector';
@@ -48,7 +48,11 @@ describe('orders and contracts of key accounts', () => {
     for (const who of Object.keys(f.members) as (keyof Fixture['members'])[])
       tokens[who] = await memberToken(system.jwtSecret, f, who);
     tokens.otherDirector = await memberToken(system.jwtSecret, other, 'director');
-    nc = await connect({ servers: system.env.natsUrl, name: 'orders-contracts-e2e' });
+    nc = await connect({
+      servers: system.env.natsUrl,
+      ...natsOptions(system.env, 'gateway'),
+      name: 'orders-contracts-e2e',
+    });
   });
   afterAll(async () => {
     await nc?.drain();

@@ -14,7 +14,7 @@ import {
 } from '@app/contracts';
 import { TestSystem } from '../support/system';
 import { createWorkspace, Fixture, memberToken, withDb } from '../support/fixtures';
-import { serviceDatabaseUrl } from '../support/env';
+import { natsOptions, serviceDatabaseUrl } from '../support/env';
 import { addDays, dateInTimeZone } from '../../apps/account-management/src/domain/revisit';
 import { monthRange } from '../../apps/account-management/src/domain/discount';
 import { runJobAt } from '../support/jobs';
@@ -59,7 +59,11 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
       for (const who of Object.keys(w.members) as Who[]) t[who] = await memberToken(system.jwtSecret, w, who);
       tokens.set(w, t);
     }
-    nc = await connect({ servers: system.env.natsUrl, name: 'performance-inputs-e2e' });
+    nc = await connect({
+      servers: system.env.natsUrl,
+      ...natsOptions(system.env, 'gateway'),
+      name: 'performance-inputs-e2e',
+    });
   });
   afterAll(async () => {
     await nc?.drain();

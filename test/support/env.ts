@@ -7,6 +7,8 @@ export interface TestEnv {
   database: string;
   redisUrl: string;
   natsUrl: string;
+  /** The NATS users of the apps and `fixtures` (ADR 0016), by user name; {} for a NATS without users. */
+  natsCredentials: Record<string, { user: string; password: string }>;
   secrets: Record<string, string>;
 }
 
@@ -22,6 +24,7 @@ export function testEnv(): TestEnv {
     database: need('KAM_TEST_DATABASE'),
     redisUrl: need('KAM_TEST_REDIS_URL'),
     natsUrl: need('KAM_TEST_NATS_URL'),
+    natsCredentials: JSON.parse(process.env.KAM_TEST_NATS_CREDENTIALS ?? '{}') as TestEnv['natsCredentials'],
     secrets: JSON.parse(fs.readFileSync(need('KAM_TEST_SECRETS_FILE'), 'utf8')) as Record<string, string>,
   };
 }
@@ -47,4 +50,22 @@ export function adminUrl(env: TestEnv): string {
   const u = new URL(env.adminDatabaseUrl);
   u.pathname = `/${env.database}`;
   return u.toString();
+}
+
+/**
+ * Options of a raw NATS client of a suite: as one of the apps (with its inbox prefix, so it is held to that app's
+ * permissions: e.g. `gateway` to send requests as the gateway does), or as `fixtures`, which may do everything
+ * (test set-up and assertions only). Empty for a NATS without users.
+ */
+export function natsOptions(
+  env: TestEnv,
+  user: 'gateway' | 'account-management' | 'performance-evaluation' | 'document-security' | 'fixtures',
+): { user?: string; pass?: string; inboxPrefix?: string } {
+  const c = env.natsCredentials[user];
+  if (!c) return {};
+  return {
+    user: c.user,
+    pass: c.password,
+    ...(user === 'fixtures' ? {} : { inboxPrefix: `_INBOX.${user}` }),
+  };
 }

@@ -10,6 +10,12 @@ import { eventually } from './e2e-helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const stack = require('../../scripts/lib/stack') as {
   redisServerArgs(port: number, dir: string): string[];
+  natsServer(
+    dir: string,
+    port: number,
+    credentials: TestEnv['natsCredentials'],
+    opts: { dist?: string; fixtures?: boolean },
+  ): { args: string[]; env: NodeJS.ProcessEnv };
   waitForPort(port: number, host?: string, timeoutMs?: number): Promise<void>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -117,9 +123,9 @@ export class PrivateStack {
     this.pgCtl(['stop', '-w', '-m', 'fast', '-D', this.pgData]);
   }
 
-  private spawn(cmd: string, args: string[], log: string): Server {
+  private spawn(cmd: string, args: string[], log: string, env?: NodeJS.ProcessEnv): Server {
     const out = fs.openSync(path.join(this.dir, log), 'a');
-    const child = spawn(cmd, args, { stdio: ['ignore', out, out] });
+    const child = spawn(cmd, args, { stdio: ['ignore', out, out], ...(env ? { env } : {}) });
     fs.closeSync(out);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     return { child, exited };
@@ -155,12 +161,17 @@ export class PrivateStack {
     return PrivateStack.stopServer(this.redis);
   }
 
+  /** With the users and permissions of the shared test NATS (none when that one has none). */
   async startNats(): Promise<void> {
-    this.nats = this.spawn(
-      system.which('nats-server') ?? 'nats-server',
-      ['-a', '127.0.0.1', '-p', String(this.natsPort), '-js', '-sd', path.join(this.dir, 'nats')],
-      'nats.log',
-    );
+    const dir = path.join(this.dir, 'nats');
+    const credentials = this.base.natsCredentials;
+    const { args, env } = Object.keys(credentials).length
+      ? stack.natsServer(dir, this.natsPort, credentials, {
+          dist: process.env.KAM_TEST_DIST,
+          fixtures: 'fixtures' in credentials,
+        })
+      : { args: ['-a', '127.0.0.1', '-p', String(this.natsPort), '-js', '-sd', dir], env: undefined };
+    this.nats = this.spawn(system.which('nats-server') ?? 'nats-server', args, 'nats.log', env);
     await stack.waitForPort(this.natsPort);
   }
 

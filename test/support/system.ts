@@ -24,6 +24,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** KAM_NATS_USER and KAM_NATS_PASSWORD of an app, as `npm start` sets them (none for a NATS without users). */
+export function natsUserEnv(env: TestEnv, app: AppName): Record<string, string> {
+  const c = env.natsCredentials[app];
+  return c ? { KAM_NATS_USER: c.user, KAM_NATS_PASSWORD: c.password } : {};
+}
+
 export interface RunningApp {
   name: AppName;
   child: ChildProcess;
@@ -74,6 +80,7 @@ export class TestSystem {
       KAM_DATABASE_URL: serviceDatabaseUrl(this.env, app),
       KAM_REDIS_URL: this.env.redisUrl,
       KAM_NATS_URL: this.env.natsUrl,
+      ...natsUserEnv(this.env, app),
       KAM_LOG_LEVEL: 'info',
       KAM_OUTBOX_POLL_MS: '100',
       // Scheduled runs (a complaint sweep every 5 minutes, revisits at 06:00 Shanghai) would race the tests,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { natsCredentialsOf } from '@app/config';
 import { MessagingModule, TransferBucket } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { JobsModule, PERIODIC_JOBS, QueueName } from '@app/jobs';
@@ -37,6 +38,7 @@ export function appModule(config: DocumentSecurityConfig) {
       }),
       MessagingModule.forRoot({
         url: config.KAM_NATS_URL,
+        credentials: natsCredentialsOf(config),
         serviceName: APP_NAME,
         queueGroup: SERVICES.documents.queue,
         requestTimeoutMs: config.KAM_REQUEST_TIMEOUT_MS,

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { natsCredentialsOf } from '@app/config';
 import { MessagingModule, TransferBucket } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { JobsModule, QueueName } from '@app/jobs';
@@ -65,6 +66,7 @@ export class GatewayModule {
         }),
         MessagingModule.forRoot({
           url: config.KAM_NATS_URL,
+          credentials: natsCredentialsOf(config),
           serviceName: APP_NAME,
           requestTimeoutMs: config.KAM_REQUEST_TIMEOUT_MS,
         }),

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { natsCredentialsOf } from '@app/config';
 import { MessagingModule } from '@app/messaging';
 import { PersistenceModule } from '@app/persistence';
 import { JobsModule, PERIODIC_JOBS, QueueName } from '@app/jobs';
@@ -43,6 +44,7 @@ export function appModule(config: PerformanceConfig) {
       }),
       MessagingModule.forRoot({
         url: config.KAM_NATS_URL,
+        credentials: natsCredentialsOf(config),
         serviceName: APP_NAME,
         queueGroup: SERVICES.performance.queue,
         requestTimeoutMs: config.KAM_REQUEST_TIMEOUT_MS,

@@ -125,6 +125,8 @@ describe('start-up configuration', () => {
   it('every service gets working defaults from only its database URL', () => {
     expect(loadConfig(serviceSchema, { KAM_DATABASE_URL: 'postgres://svc@127.0.0.1/kam' })).toEqual({
       KAM_NATS_URL: 'nats://127.0.0.1:4222',
+      KAM_NATS_USER: undefined,
+      KAM_NATS_PASSWORD: undefined,
       KAM_LOG_LEVEL: 'info',
       KAM_REQUEST_TIMEOUT_MS: 3000,
       KAM_DATABASE_URL: 'postgres://svc@127.0.0.1/kam',
@@ -153,7 +155,59 @@ describe('start-up configuration', () => {
       { KAM_REQUEST_TIMEOUT_MS: '30001' },
       'KAM_REQUEST_TIMEOUT_MS must be at most 30000',
     ],
+    [
+      'credentials inside the NATS URL',
+      { KAM_NATS_URL: 'nats://gateway:s3cret-s3cret-s3cret@127.0.0.1:4222' },
+      'KAM_NATS_URL must not carry credentials: set KAM_NATS_USER and KAM_NATS_PASSWORD',
+    ],
+    [
+      'a NATS user without a password',
+      { KAM_NATS_USER: 'gateway' },
+      'KAM_NATS_USER and KAM_NATS_PASSWORD go together',
+    ],
+    [
+      'a NATS password without a user',
+      { KAM_NATS_PASSWORD: 'n0123456789abcdefghij' },
+      'KAM_NATS_USER and KAM_NATS_PASSWORD go together',
+    ],
+    [
+      'a NATS user name with a dot (it names the inboxes)',
+      { KAM_NATS_USER: 'gate.way', KAM_NATS_PASSWORD: 'n0123456789abcdefghij' },
+      'KAM_NATS_USER must be 1 to 64 letters, digits, - or _',
+    ],
+    [
+      'a NATS password under 16 characters',
+      { KAM_NATS_USER: 'gateway', KAM_NATS_PASSWORD: 'short-pw' },
+      'KAM_NATS_PASSWORD must be at least 16 characters long, without spaces',
+    ],
   ])('the shared variables refuse %s', (_name, over, problem) => {
     expect(() => loadConfig(commonSchema, over)).toThrow(problem);
+  });
+
+  it.each([
+    [
+      'in the URL',
+      { KAM_NATS_URL: 'nats://gateway:s3cret-s3cret-s3cret@127.0.0.1:4222' },
+      's3cret-s3cret-s3cret',
+    ],
+    ['too short', { KAM_NATS_USER: 'gateway', KAM_NATS_PASSWORD: 'tiny-secret' }, 'tiny-secret'],
+    [
+      'with a space',
+      { KAM_NATS_USER: 'gateway', KAM_NATS_PASSWORD: 'a long secret with spaces' },
+      'with spaces',
+    ],
+  ])('a refused NATS password %s is never repeated in the message', (_name, over, secret) => {
+    expect(() => loadConfig(commonSchema, over)).toThrow(ConfigError);
+    try {
+      loadConfig(commonSchema, over);
+    } catch (e) {
+      expect((e as Error).message).not.toContain(secret);
+    }
+  });
+
+  it('the NATS user and password are read together', () => {
+    expect(
+      loadConfig(commonSchema, { KAM_NATS_USER: 'gateway', KAM_NATS_PASSWORD: 'n0123456789abcdefghij' }),
+    ).toMatchObject({ KAM_NATS_USER: 'gateway', KAM_NATS_PASSWORD: 'n0123456789abcdefghij' });
   });
 });

@@ -13,6 +13,8 @@ type Parser<T> = (raw: string | undefined, name: string) => T;
 interface VarSpec<T> {
   parse: Parser<T>;
   description: string;
+  /** A rule across variables, run once every variable is read: a problem to report, or undefined. */
+  across?: (config: Record<string, unknown>) => string | undefined;
 }
 
 export type Schema = Record<string, VarSpec<unknown>>;
@@ -109,9 +111,15 @@ export function loadConfig<S extends Schema>(
       out[name] = spec.parse(source[name], name);
     } catch (e) {
       if (e instanceof Invalid) problems.push(e.message);
+      else if (e instanceof ConfigError) problems.push(...e.problems);
       else throw e;
     }
   }
+  if (!problems.length)
+    for (const spec of Object.values(schema)) {
+      const problem = spec.across?.(out);
+      if (problem) problems.push(problem);
+    }
   if (problems.length) throw new ConfigError(problems);
   return out as ConfigOf<S>;
 }

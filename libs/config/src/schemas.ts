@@ -1,9 +1,50 @@
 import { ConfigError, env } from './config';
 import { CrmAllowedHost, parseCrmAllowedHosts } from './crm-allowed-hosts';
 
+const natsUrl = env.url('NATS server URL', ['nats', 'tls'], { default: 'nats://127.0.0.1:4222' });
+
 /** Variables every app reads. */
 export const commonSchema = {
-  KAM_NATS_URL: env.url('NATS server URL', ['nats', 'tls'], { default: 'nats://127.0.0.1:4222' }),
+  KAM_NATS_URL: {
+    description: `${natsUrl.description} (without credentials: they go in KAM_NATS_USER and KAM_NATS_PASSWORD)`,
+    parse: (raw: string | undefined, name: string): string => {
+      const v = natsUrl.parse(raw, name);
+      // Never echoed: the URL may hold a password here.
+      const u = new URL(v);
+      if (u.username || u.password)
+        throw new ConfigError([
+          `${name} must not carry credentials: set KAM_NATS_USER and KAM_NATS_PASSWORD`,
+        ]);
+      return v;
+    },
+  },
+  // NATS authentication (issue 14, ADR 0016): the app's own NATS user; both or neither (a NATS without users).
+  KAM_NATS_USER: {
+    description: "This app's NATS user (gateway, account-management, …); unset: connect without credentials",
+    parse: (raw: string | undefined, name: string): string | undefined => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      const v = raw.trim();
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(v))
+        throw new ConfigError([
+          `${name} must be 1 to 64 letters, digits, - or _ (it names the app's inboxes)`,
+        ]);
+      return v;
+    },
+    across: (c: Record<string, unknown>): string | undefined =>
+      (c.KAM_NATS_USER === undefined) !== (c.KAM_NATS_PASSWORD === undefined)
+        ? 'KAM_NATS_USER and KAM_NATS_PASSWORD go together: set both, or neither for a NATS without users'
+        : undefined,
+  },
+  KAM_NATS_PASSWORD: {
+    description: "The password of this app's NATS user (at least 16 characters, no spaces)",
+    parse: (raw: string | undefined, name: string): string | undefined => {
+      if (raw === undefined || raw === '') return undefined;
+      // Never echoed, whatever is wrong with it.
+      if (raw.length < 16 || /[\s\p{Cc}]/u.test(raw))
+        throw new ConfigError([`${name} must be at least 16 characters long, without spaces`]);
+      return raw;
+    },
+  },
   KAM_LOG_LEVEL: env.oneOf(
     'Log level',
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
@@ -17,6 +58,16 @@ export const commonSchema = {
     max: 30000,
   }),
 };
+
+/** The app's NATS user and password from its configuration, when it has them (read together, see above). */
+export function natsCredentialsOf(c: {
+  KAM_NATS_USER?: string;
+  KAM_NATS_PASSWORD?: string;
+}): { user: string; password: string } | undefined {
+  return c.KAM_NATS_USER && c.KAM_NATS_PASSWORD
+    ? { user: c.KAM_NATS_USER, password: c.KAM_NATS_PASSWORD }
+    : undefined;
+}
 
 /** Variables of a service that owns a schema. */
 export const serviceSchema = {

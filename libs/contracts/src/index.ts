@@ -2,6 +2,7 @@ export * from './roles';
 export * from './envelope';
 export * from './errors';
 export * from './subjects';
+export * from './service-calls';
 export * from './validation';
 export * from './ids';
 export * from './as-of';

@@ -67,6 +67,16 @@ export class MemberContextRequest {
   @IsUUID() memberId: string;
 }
 
+export class TeamContextRequest {
+  @IsUUID() teamId: string;
+}
+
+/** A team of the workspace, as another service needs it: that it exists here, and its name. */
+export interface TeamContextView {
+  id: string;
+  name: string;
+}
+
 export interface MemberContextView {
   memberId: string;
   /** False for a departed member: their tokens are refused. */

@@ -102,6 +102,8 @@ export const SUBJECTS = {
     accountRelations: 'kam.accounts.account.relations',
     memberRoster: 'kam.accounts.member.roster',
     memberContext: 'kam.accounts.member.context',
+    /** A team of the workspace by id (system actors only: performance-evaluation checks a team target's team). */
+    teamContext: 'kam.accounts.team.context',
     metricsMembers: 'kam.accounts.metrics.members',
     metricsTeams: 'kam.accounts.metrics.teams',
     // CRM webhooks and sync (issue 7): system actors only, except the prospect candidates.

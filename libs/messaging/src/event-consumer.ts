@@ -15,6 +15,7 @@ import { decode } from './codec';
 import { DomainEvent } from './events';
 import { EVENT_HANDLER, EventHandlerMeta } from './rpc-handler.decorator';
 import { MESSAGING_OPTIONS, MessagingOptions } from './tokens';
+import { durableName, EVENT_CONSUMERS, NATS_APPS, NatsApp } from './nats-permissions';
 
 export type EventHandlerFn = (event: DomainEvent, manager: EntityManager) => Promise<void>;
 
@@ -64,7 +65,16 @@ export class EventConsumerHost implements OnApplicationBootstrap, BeforeApplicat
   async start(meta: EventHandlerMeta, handler: EventHandlerFn): Promise<void> {
     const nc = await this.nats.connection();
     const jsm = await ensureEventStream(nc);
-    const durable = `${this.options.serviceName}--${meta.durable}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    const service = this.options.serviceName;
+    // NATS lets an app's user read only its own durables (nats-permissions.ts): say so plainly, before NATS does.
+    if (
+      (NATS_APPS as readonly string[]).includes(service) &&
+      !EVENT_CONSUMERS[service as NatsApp].includes(meta.durable)
+    )
+      throw new Error(
+        `durable consumer "${meta.durable}" of ${service} is not in EVENT_CONSUMERS (libs/messaging/src/nats-permissions.ts): add it there`,
+      );
+    const durable = durableName(service, meta.durable);
     try {
       await jsm.consumers.info(EVENT_STREAM, durable);
     } catch {

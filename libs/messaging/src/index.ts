@@ -13,3 +13,4 @@ export * from './jetstream';
 export * from './messaging.module';
 export * from './transfer-bucket';
 export * from './workspace-list';
+export * from './nats-permissions';

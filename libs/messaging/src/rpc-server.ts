@@ -7,7 +7,16 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Msg, Subscription } from 'nats';
-import { Actor, canonicalId, Envelope, isRole, isUuid, KamError, Reply } from '@app/contracts';
+import {
+  Actor,
+  canonicalId,
+  Envelope,
+  isRole,
+  isServiceCallSubject,
+  isUuid,
+  KamError,
+  Reply,
+} from '@app/contracts';
 import { metrics } from '@app/observability';
 import { NatsConnectionService } from './nats-connection';
 import { MESSAGING_OPTIONS, MessagingOptions } from './tokens';
@@ -16,6 +25,9 @@ import { RPC_HANDLER } from './rpc-handler.decorator';
 import { isDependencyUnavailable } from './unavailable';
 
 type Handler = (data: unknown, actor: Actor) => unknown;
+
+/** Every inbox starts so (nats-permissions.ts: `_INBOX.<user>`). */
+const INBOX_PREFIX = '_INBOX.';
 
 /**
  * The envelope's ids in their canonical lower case (issue 14, point 4): a service never trusts the edge to have done
@@ -117,6 +129,11 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
       const env = decode<Envelope>(msg.data);
       if (!isActor(env?.actor)) throw new KamError('unauthenticated');
       requestId = env.actor.requestId;
+      // What services call on each other takes only system callers: no service acts as a user (ADR 0016).
+      if (env.actor.kind !== 'system' && isServiceCallSubject(subject)) {
+        this.logger.warn({ msg: `${subject} takes system callers only: refused`, requestId });
+        throw new KamError('forbidden');
+      }
       reply = { ok: true, data: (await handler(env.data, canonicalActor(env.actor))) ?? null };
     } catch (e) {
       if (e instanceof KamError) {
@@ -137,6 +154,14 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
       }
     }
     done({ subject, outcome });
-    if (msg.reply) msg.respond(encode(reply));
+    if (!msg.reply) return;
+    // Replies go to the caller's inbox only: a request whose reply subject names something else (an event
+    // subject, another service's requests) would make this service publish there under its own name.
+    if (msg.reply.startsWith(INBOX_PREFIX)) msg.respond(encode(reply));
+    else
+      this.logger.warn({
+        msg: `request on ${subject} wants its reply on a subject that is no inbox: dropped`,
+        requestId,
+      });
   }
 }

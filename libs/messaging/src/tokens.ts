@@ -8,4 +8,9 @@ export interface MessagingOptions {
   queueGroup?: string;
   /** Timeout of every request this process makes. */
   requestTimeoutMs: number;
+  /**
+   * The app's own NATS user (KAM_NATS_USER / KAM_NATS_PASSWORD, ADR 0016); its inboxes are `_INBOX.<user>.…`.
+   * Without them the connection is anonymous (a NATS of the operator's that asks for no credentials).
+   */
+  credentials?: { user: string; password: string };
 }

@@ -25,6 +25,18 @@ import { ACCOUNT_COLUMNS, AccountRow } from './account.sql';
 import { AccountRepository } from './account.repository';
 import { accountFilter, SORTS } from './accounts.service';
 
+/** This service asking another on behalf of the caller's workspace and request (ADR 0016). */
+function systemActorFor(caller: Actor): Actor {
+  return {
+    workspaceId: caller.workspaceId,
+    memberId: '00000000-0000-0000-0000-000000000000',
+    roles: [],
+    requestId: caller.requestId,
+    kind: 'system',
+    ...(caller.locale ? { locale: caller.locale } : {}),
+  };
+}
+
 /** Exports of more rows need an export request approved by the director (KAM_EXPORT_APPROVAL_THRESHOLD). */
 export const EXPORT_APPROVAL_THRESHOLD = Symbol('EXPORT_APPROVAL_THRESHOLD');
 
@@ -143,7 +155,10 @@ export class AccountExportService {
     const count = rows[0]?.n ?? 0;
     if (count <= this.approvalThreshold) return;
     const { exportRequestId, ...filters } = query;
-    await this.rpc.request<RedeemExportReply>(SUBJECTS.documents.exportRequestRedeem, actor, {
+    // As a system caller naming the member (no service sends requests as a user: ADR 0016).
+    await this.rpc.request<RedeemExportReply>(SUBJECTS.documents.exportRequestRedeem, systemActorFor(actor), {
+      memberId: actor.memberId,
+      roles: actor.roles,
       ...(exportRequestId ? { id: exportRequestId } : {}),
       kind: 'accounts',
       accountFilters: JSON.parse(JSON.stringify(filters)) as Record<string, unknown>,

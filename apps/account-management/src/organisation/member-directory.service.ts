@@ -8,6 +8,8 @@ import {
   MemberRosterView,
   Role,
   ROSTER_DEFAULT_LIMIT,
+  TeamContextView,
+  validationError,
 } from '@app/contracts';
 import { decodeCursor, encodeCursor } from '@app/persistence';
 import { ActorContextService } from './actor-context.service';
@@ -44,6 +46,9 @@ const MEMBER_CONTEXT_SQL = `
 SELECT m.name, m.roles, m.status, m.team_id,
        (SELECT array_agg(t.id ORDER BY t.id) FROM teams t WHERE t.leader_id = m.id AND t.workspace_id = m.workspace_id) AS led
 FROM members m WHERE m.id = $1 AND m.workspace_id = $2`;
+
+/** $1 team, $2 workspace. */
+const TEAM_CONTEXT_SQL = `SELECT t.id, t.name FROM teams t WHERE t.id = $1 AND t.workspace_id = $2`;
 
 /**
  * The organisation as other services need it (issue 5): the roster with teams and leaders, a page at a time
@@ -110,5 +115,12 @@ export class MemberDirectoryService {
       teamIds: m.team_id ? [m.team_id] : [],
       ledTeamIds: m.led ?? [],
     };
+  }
+
+  /** A team of the actor's workspace (system callers only: the subject is on SERVICE_CALLS). 404 when not here. */
+  async team(actor: Actor, teamId: string): Promise<TeamContextView> {
+    const rows: TeamContextView[] = await this.ds.query(TEAM_CONTEXT_SQL, [teamId, actor.workspaceId]);
+    if (!rows[0]) throw new KamError('team_not_found', { id: teamId });
+    return { id: rows[0].id, name: rows[0].name };
   }
 }

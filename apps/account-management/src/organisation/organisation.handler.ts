@@ -11,6 +11,7 @@ import {
   MemberRosterRequest,
   parseDto,
   SUBJECTS,
+  TeamContextRequest,
   UpdateTeamRequest,
   UpsertMemberRequest,
 } from '@app/contracts';
@@ -53,6 +54,12 @@ export class OrganisationHandler {
   @RpcHandler(SUBJECTS.accounts.memberContext)
   memberContext(data: unknown, actor: Actor) {
     return this.directory.context(actor, parseDto(MemberContextRequest, data).memberId);
+  }
+
+  /** Whether a team is one of the workspace's, for another service (issue 14: instead of the caller's team list). */
+  @RpcHandler(SUBJECTS.accounts.teamContext)
+  teamContext(data: unknown, actor: Actor) {
+    return this.directory.team(actor, parseDto(TeamContextRequest, data).teamId);
   }
 
   @RpcHandler(SUBJECTS.accounts.memberGet)

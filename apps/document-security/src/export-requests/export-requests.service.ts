@@ -385,10 +385,17 @@ export class ExportRequestsService {
   }
 
   /**
-   * An account CSV export over the threshold (asked by account-management with the caller's actor): uses up the
-   * approved request, or refuses and logs the attempt.
+   * An account CSV export over the threshold (asked by account-management as a system caller, naming the member
+   * who exports): uses up their approved request, or refuses and logs the attempt under their name.
    */
-  async redeemAccounts(actor: Actor, r: RedeemExportRequest): Promise<RedeemExportReply> {
+  async redeemAccounts(caller: Actor, r: RedeemExportRequest): Promise<RedeemExportReply> {
+    const actor: Actor = {
+      workspaceId: caller.workspaceId,
+      memberId: r.memberId.toLowerCase(),
+      roles: r.roles,
+      requestId: caller.requestId,
+      ...(caller.locale ? { locale: caller.locale } : {}),
+    };
     if (!r.id) {
       await this.log.append({
         workspaceId: actor.workspaceId,

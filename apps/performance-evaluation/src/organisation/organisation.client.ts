@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
   Actor,
-  KamError,
   MemberContextView,
   MemberMonthMetrics,
   MemberRosterView,
@@ -11,6 +10,7 @@ import {
   ROSTER_MAX_LIMIT,
   RosterMember,
   SUBJECTS,
+  TeamContextView,
 } from '@app/contracts';
 import { RpcClient } from '@app/messaging';
 import { systemActor } from '../access/performance-access.service';
@@ -58,16 +58,13 @@ export class OrganisationClient {
     );
   }
 
-  /** 404 unless the team belongs to the actor's workspace; asked as the caller, who may read teams. */
-  async requireTeam(actor: Actor, teamId: string): Promise<{ id: string; name: string }> {
-    const teams = await this.rpc.request<{ id: string; name: string }[]>(
-      SUBJECTS.accounts.teamList,
-      actor,
-      {},
+  /** 404 unless the team belongs to the actor's workspace (system caller, like every call of this service). */
+  async requireTeam(actor: Actor, teamId: string): Promise<TeamContextView> {
+    return this.rpc.request<TeamContextView>(
+      SUBJECTS.accounts.teamContext,
+      systemActor(actor.workspaceId, actor.requestId),
+      { teamId },
     );
-    const team = teams.find((t) => t.id === teamId);
-    if (!team) throw new KamError('team_not_found', { id: teamId });
-    return team;
   }
 
   /** Every active member of the workspace (departed ones too when asked), page by page (system caller). */

@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { Role, ROLES } from '../roles';
 import { AsOf } from '../as-of';
 
 // Export controls, policy acknowledgements and departures (issue 6, points 5-7).
@@ -100,7 +101,13 @@ export class ExportDocumentsRequest {
  * `kam.documents.export-request.redeem`, sent by account-management with the caller's actor when an account CSV
  * export is over the threshold: the approved request is used up (or the attempt is refused and logged).
  */
+/**
+ * Sent by account-management as a system caller (issue 14): the member who exports and their roles travel here,
+ * not as the envelope's actor, because no service sends requests as a user.
+ */
 export class RedeemExportRequest {
+  @IsUUID() memberId: string;
+  @IsArray() @IsIn(ROLES, { each: true }) roles: Role[];
   @IsOptional() @IsUUID() id?: string;
   @IsIn(['accounts']) kind: 'accounts';
   @IsObject() accountFilters: Record<string, unknown>;
