@@ -5,7 +5,7 @@
  *   (compiled into .data/build-docs, never into dist/ which a running `npm start` uses; `--no-build` reuses it);
  * - clients/kam-api.d.ts: TypeScript types of that document;
  * - docs/asyncapi.yaml: the AsyncAPI 3 document of every NATS subject and event, from libs/contracts;
- * - deploy/nats-server.conf: the NATS users of the apps and their permissions, from libs/messaging (ADR 0016).
+ * - deploy/nats-server.conf: the NATS users of the apps and their permissions, from libs/messaging (ADR 0018).
  * `--check` writes nothing and exits 1 when a committed file is out of date.
  */
 const fs = require('node:fs');

@@ -12,7 +12,7 @@ const SUBJECTS = {
 async function main() {
   const subject = SUBJECTS[process.argv[2]];
   if (!subject) throw new Error(`usage: healthcheck.js ${Object.keys(SUBJECTS).join('|')}`);
-  // As the service's own NATS user (the container's KAM_NATS_USER), which may ask its own ping (ADR 0016).
+  // As the service's own NATS user (the container's KAM_NATS_USER), which may ask its own ping (ADR 0018).
   const user = process.env.KAM_NATS_USER;
   const nc = await connect({
     servers: process.env.KAM_NATS_URL || 'nats://127.0.0.1:4222',

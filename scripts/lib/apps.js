@@ -32,7 +32,7 @@ function appEnv(app, ctx) {
     KAM_NATS_URL: ctx.natsUrl,
     KAM_LOG_LEVEL: ctx.logLevel || process.env.KAM_LOG_LEVEL || 'info',
   };
-  // The app's own NATS user (ADR 0016); none for a NATS of the user's that has no users.
+  // The app's own NATS user (ADR 0018); none for a NATS of the user's that has no users.
   const nats = (ctx.natsCredentials || {})[app];
   if (nats) {
     env.KAM_NATS_USER = nats.user;

@@ -246,7 +246,7 @@ async function startRedis(profile, port) {
   return proc;
 }
 
-/** The built libs/messaging/src/nats-permissions.js (the NATS users and their permissions, ADR 0016). */
+/** The built libs/messaging/src/nats-permissions.js (the NATS users and their permissions, ADR 0018). */
 function natsPermissions(dist = path.join(ROOT, 'dist')) {
   return require(path.join(dist, 'libs', 'messaging', 'src', 'nats-permissions.js'));
 }

@@ -93,7 +93,11 @@ describe('health, logs and shutdown of the KAM services', () => {
       await api().get('/api/v1/accounts').set('X-Api-Key', `${apiKey}x`).expect(401);
       const signIn = await api().get(`/admin/queues?token=${tokens.admin}`).redirects(0).expect(303);
       const cookie = (signIn.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-      await api().get('/admin/queues/api/queues').set('Cookie', cookie).expect(200);
+      await api()
+        .get('/admin/queues/summary')
+        .set('Cookie', cookie)
+        .set('Accept', 'application/json')
+        .expect(200);
       await api().get(`/api/v1/accounts?token=${tokens.admin}`).set('X-Api-Key', apiKey).expect(400);
       // The last request's line is in the log: everything before it has been written too.
       const last = await api().get('/api/v1/accounts').set('X-Api-Key', apiKey).expect(200);

@@ -12,7 +12,7 @@ type NatsUser = AppName | 'fixtures';
 
 /**
  * Issue 14, point 13: NATS admits only the four apps, each with its own user, and each app may publish and
- * subscribe only what it needs (ADR 0016). Driven with raw NATS clients against the real server of the test stack,
+ * subscribe only what it needs (ADR 0018). Driven with raw NATS clients against the real server of the test stack,
  * holding an app's own credentials as a compromised app would.
  */
 describe('the message bus admits only the apps, each to what it needs', () => {

@@ -417,44 +417,23 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
       });
     });
 
-    it('the director, deputy and executive read everyone; a group leader reads the members of the team they lead', async () => {
-      for (const who of ['director', 'deputy', 'executive'] as Who[])
-        okData(
+    it('no member may ask, whatever their role: performance-evaluation asks as the system', async () => {
+      // A subject services call on each other takes only system callers (ADR 0018): no member, whatever the role.
+      for (const who of [
+        'director',
+        'deputy',
+        'executive',
+        'leader1',
+        'am1',
+        'clerk',
+        'admin',
+        'security',
+      ] as Who[])
+        expectError(
           await direct(SUBJECTS.accounts.metricsMembers, memberActor(who), {
             month,
             memberIds: [id('am1'), id('am3')],
           }),
-        );
-      const mine = okData(
-        await direct<MetricsMembersView>(SUBJECTS.accounts.metricsMembers, memberActor('leader1'), {
-          month,
-          memberIds: [id('am1'), id('am2'), id('leader1')],
-        }),
-      );
-      expect(mine.items.map((i) => i.memberId)).toEqual([id('am1'), id('am2'), id('leader1')]);
-      expect(mine.items[0].salesMinor).toBe('350050');
-    });
-
-    it('a group leader asking about a member of another team, an account manager or a clerk get 403', async () => {
-      expectError(
-        await direct(SUBJECTS.accounts.metricsMembers, memberActor('leader1'), {
-          month,
-          memberIds: [id('am1'), id('am3')],
-        }),
-        403,
-        'forbidden',
-      );
-      expectError(
-        await direct(SUBJECTS.accounts.metricsMembers, memberActor('leader2'), {
-          month,
-          memberIds: [id('am1')],
-        }),
-        403,
-        'forbidden',
-      );
-      for (const who of ['am1', 'clerk', 'admin', 'assistant'] as Who[])
-        expectError(
-          await direct(SUBJECTS.accounts.metricsMembers, memberActor(who), { month, memberIds: [id('am1')] }),
           403,
           'forbidden',
         );
@@ -583,14 +562,18 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
       expect(teams[f.teams.service]).toMatchObject({ memberCount: 1, salesMinor: '0', revisitsDue: 0 });
     });
 
-    it('a group leader gets only the teams they lead; an account manager gets 403; a bad month is a 400', async () => {
-      const mine = okData(
-        await direct<MetricsTeamsView>(SUBJECTS.accounts.metricsTeams, memberActor('leader1'), { month }),
-      );
-      expect(mine.teams.map((t) => t.teamId)).toEqual([f.teams.team1]);
-      expect(mine.department).toEqual({ salesMinor: '700000', ordersCount: 4 });
-      okData(await direct(SUBJECTS.accounts.metricsTeams, memberActor('executive'), { month }));
-      for (const who of ['am1', 'clerk', 'service'] as Who[])
+    it('no member may ask, whatever their role; a bad month is a 400', async () => {
+      // A subject services call on each other takes only system callers (ADR 0018): no member, whatever the role.
+      for (const who of [
+        'director',
+        'deputy',
+        'executive',
+        'leader1',
+        'am1',
+        'clerk',
+        'admin',
+        'security',
+      ] as Who[])
         expectError(
           await direct(SUBJECTS.accounts.metricsTeams, memberActor(who), { month }),
           403,
@@ -663,16 +646,19 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
       });
     });
 
-    it('staff who read the organisation may ask; a security officer may not; bad input is a 400', async () => {
-      for (const who of ['director', 'executive', 'leader1', 'clerk', 'admin'] as Who[])
-        expect(
-          okData(await direct<MemberRosterView>(SUBJECTS.accounts.memberRoster, memberActor(who), {})).items,
-        ).toHaveLength(14);
-      expectError(
-        await direct(SUBJECTS.accounts.memberRoster, memberActor('security'), {}),
-        403,
-        'forbidden',
-      );
+    it('no member may ask, whatever their role; bad input is a 400', async () => {
+      // A subject services call on each other takes only system callers (ADR 0018): no member, whatever the role.
+      for (const who of [
+        'director',
+        'deputy',
+        'executive',
+        'leader1',
+        'am1',
+        'clerk',
+        'admin',
+        'security',
+      ] as Who[])
+        expectError(await direct(SUBJECTS.accounts.memberRoster, memberActor(who), {}), 403, 'forbidden');
       for (const [data, field] of [
         [{ limit: 0 }, 'limit'],
         [{ limit: 1001 }, 'limit'],
@@ -715,14 +701,12 @@ describe('scorecard inputs for performance evaluation (NATS subjects)', () => {
           }),
         ),
       ).toMatchObject({ active: false, teamIds: [f.teams.team1], ledTeamIds: [] });
-      // A member may ask about themselves.
-      expect(
-        okData(
-          await direct<MemberContextView>(SUBJECTS.accounts.memberContext, memberActor('am1'), {
-            memberId: id('am1'),
-          }),
-        ),
-      ).toMatchObject({ memberId: id('am1'), teamIds: [f.teams.team1], ledTeamIds: [] });
+      // Not even about themselves: only the system asks (ADR 0018).
+      expectError(
+        await direct(SUBJECTS.accounts.memberContext, memberActor('am1'), { memberId: id('am1') }),
+        403,
+        'forbidden',
+      );
     });
 
     it('about someone else a member gets 403; a member of another workspace is 404; a bad id is a 400', async () => {

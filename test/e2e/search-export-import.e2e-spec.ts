@@ -331,15 +331,25 @@ describe('search, export and import of key accounts', () => {
         expectProblem(res, 403, 'forbidden');
         expect(res.headers['x-export-id']).toBeUndefined();
       }
-      // Nothing was recorded either: a refused export never started.
-      const logged = await withDb(adminUrl(system.env), (db) =>
-        db.query(`SELECT count(*)::int AS n FROM document_security.access_log WHERE member_id = ANY($1)`, [
-          ['service', 'researcher', 'assistant', 'security', 'admin'].map(
-            (who) => f.members[who as keyof Fixture['members']].id,
-          ),
-        ]),
+      // No export was recorded either: a refused export never started. Each refusal is an entry of its own
+      // (issue 14, point 6), written from the gateway's outbox.
+      const ids = ['service', 'researcher', 'assistant', 'security', 'admin'].map(
+        (who) => f.members[who as keyof Fixture['members']].id,
       );
-      expect(logged.rows[0].n).toBe(0);
+      const count = async (sql: string) =>
+        (await withDb(adminUrl(system.env), (db) => db.query(sql, [ids]))).rows[0].n as number;
+      await eventually('the five refusals in the access log', async () =>
+        (await count(
+          `SELECT count(*)::int AS n FROM document_security.access_log WHERE member_id = ANY($1) AND action = 'denied'`,
+        )) >= 5
+          ? true
+          : undefined,
+      );
+      expect(
+        await count(
+          `SELECT count(*)::int AS n FROM document_security.access_log WHERE member_id = ANY($1) AND action <> 'denied'`,
+        ),
+      ).toBe(0);
     });
 
     it('cells are escaped: quotes, commas, line breaks, and formulas are neutralised', async () => {

@@ -4,7 +4,7 @@ import { connect, NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { DOCUMENT_TRANSFER_BUCKET } from '@app/contracts';
 import { TestSystem } from '../support/system';
-import { adminUrl } from '../support/env';
+import { adminUrl, natsOptions } from '../support/env';
 import { createWorkspace, Fixture, memberToken } from '../support/fixtures';
 import { expectProblem } from '../support/e2e-helpers';
 
@@ -34,7 +34,11 @@ describe('an upload is refused before anything is stored when its owner is not a
       tokens[who] = await memberToken(system.jwtSecret, f, who);
     db = new Client({ connectionString: adminUrl(system.env) });
     await db.connect();
-    nc = await connect({ servers: system.env.natsUrl, name: 'security-upload-e2e' });
+    nc = await connect({
+      servers: system.env.natsUrl,
+      ...natsOptions(system.env, 'fixtures'),
+      name: 'security-upload-e2e',
+    });
   });
   afterAll(async () => {
     await nc?.drain();

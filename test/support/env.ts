@@ -7,7 +7,7 @@ export interface TestEnv {
   database: string;
   redisUrl: string;
   natsUrl: string;
-  /** The NATS users of the apps and `fixtures` (ADR 0016), by user name; {} for a NATS without users. */
+  /** The NATS users of the apps and `fixtures` (ADR 0018), by user name; {} for a NATS without users. */
   natsCredentials: Record<string, { user: string; password: string }>;
   secrets: Record<string, string>;
 }

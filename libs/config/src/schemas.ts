@@ -18,7 +18,7 @@ export const commonSchema = {
       return v;
     },
   },
-  // NATS authentication (issue 14, ADR 0016): the app's own NATS user; both or neither (a NATS without users).
+  // NATS authentication (issue 14, ADR 0018): the app's own NATS user; both or neither (a NATS without users).
   KAM_NATS_USER: {
     description: "This app's NATS user (gateway, account-management, …); unset: connect without credentials",
     parse: (raw: string | undefined, name: string): string | undefined => {

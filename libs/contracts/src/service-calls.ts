@@ -1,7 +1,7 @@
 import { SUBJECTS } from './subjects';
 
 /**
- * What each service may ask of another service over NATS (issue 14, ADR 0016): a short list of system subjects.
+ * What each service may ask of another service over NATS (issue 14, ADR 0018): a short list of system subjects.
  * Only the gateway sends requests on behalf of a user or an API key, and it may call every subject; a service's
  * NATS user may publish requests only to the subjects listed here for it, and the handler of every listed subject
  * accepts only `kind: 'system'` actors (checked once, in the RpcServer of libs/messaging). So no service can act

@@ -14,7 +14,7 @@ function refusedCredentials(e: unknown): boolean {
 }
 
 /**
- * One NATS connection per process, as the app's own NATS user (ADR 0016). It reconnects forever; while NATS is
+ * One NATS connection per process, as the app's own NATS user (ADR 0018). It reconnects forever; while NATS is
  * away, requests fail fast as 503 (their timeout), and pending publishes are buffered by the client. Credentials
  * that NATS refuses stop the process with a message naming the user (never the password): that is a
  * configuration to fix, not an outage to wait out.

@@ -27,7 +27,7 @@ const mayPublish = (app: (typeof NATS_APPS)[number], subject: string) =>
 const maySubscribe = (app: (typeof NATS_APPS)[number], subject: string) =>
   natsPermissions(app).subscribe.some((p) => matches(p, subject));
 
-describe('NATS users and their permissions (ADR 0016)', () => {
+describe('NATS users and their permissions (ADR 0018)', () => {
   it('the committed deploy/nats-server.conf is what `npm run docs` generates now', () => {
     const committed = fs.readFileSync(path.join(ROOT, 'deploy', 'nats-server.conf'), 'utf8');
     if (committed !== natsServerConfig())

@@ -1,7 +1,7 @@
 import { DOCUMENT_TRANSFER_BUCKET, EVENT_STREAM, SERVICE_CALLS } from '@app/contracts';
 
 /**
- * Who may do what on NATS (issue 14, ADR 0016): one NATS user per app, each allowed exactly what the app does.
+ * Who may do what on NATS (issue 14, ADR 0018): one NATS user per app, each allowed exactly what the app does.
  * The NATS server configuration is generated from this file: deploy/nats-server.conf (docker-compose, and what an
  * operator includes in their own NATS) by `npm run docs`, and the local stacks' configuration by scripts/lib/stack.js
  * and test/support/private-stack.ts at every start. Plain data and string building: no NATS client here.
@@ -175,7 +175,7 @@ export function natsServerConfig(extraUsers: NatsUserEntry[] = []): string {
     return lines.join('\n');
   });
   return [
-    '# NATS users of KAM (ADR 0016): one per app, each allowed what the app does and nothing more.',
+    '# NATS users of KAM (ADR 0018): one per app, each allowed what the app does and nothing more.',
     '# Generated from libs/messaging/src/nats-permissions.ts by `npm run docs`; do not edit by hand.',
     '# Each password comes from the environment of nats-server:',
     ...users.map((u) => `#   ${passwordVariable(u.user)}  (user ${u.user})`),

@@ -129,7 +129,7 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
       const env = decode<Envelope>(msg.data);
       if (!isActor(env?.actor)) throw new KamError('unauthenticated');
       requestId = env.actor.requestId;
-      // What services call on each other takes only system callers: no service acts as a user (ADR 0016).
+      // What services call on each other takes only system callers: no service acts as a user (ADR 0018).
       if (env.actor.kind !== 'system' && isServiceCallSubject(subject)) {
         this.logger.warn({ msg: `${subject} takes system callers only: refused`, requestId });
         throw new KamError('forbidden');

@@ -9,7 +9,7 @@ export interface MessagingOptions {
   /** Timeout of every request this process makes. */
   requestTimeoutMs: number;
   /**
-   * The app's own NATS user (KAM_NATS_USER / KAM_NATS_PASSWORD, ADR 0016); its inboxes are `_INBOX.<user>.…`.
+   * The app's own NATS user (KAM_NATS_USER / KAM_NATS_PASSWORD, ADR 0018); its inboxes are `_INBOX.<user>.…`.
    * Without them the connection is anonymous (a NATS of the operator's that asks for no credentials).
    */
   credentials?: { user: string; password: string };

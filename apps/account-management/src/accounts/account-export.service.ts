@@ -25,7 +25,7 @@ import { ACCOUNT_COLUMNS, AccountRow } from './account.sql';
 import { AccountRepository } from './account.repository';
 import { accountFilter, SORTS } from './accounts.service';
 
-/** This service asking another on behalf of the caller's workspace and request (ADR 0016). */
+/** This service asking another on behalf of the caller's workspace and request (ADR 0018). */
 function systemActorFor(caller: Actor): Actor {
   return {
     workspaceId: caller.workspaceId,
@@ -155,7 +155,7 @@ export class AccountExportService {
     const count = rows[0]?.n ?? 0;
     if (count <= this.approvalThreshold) return;
     const { exportRequestId, ...filters } = query;
-    // As a system caller naming the member (no service sends requests as a user: ADR 0016).
+    // As a system caller naming the member (no service sends requests as a user: ADR 0018).
     await this.rpc.request<RedeemExportReply>(SUBJECTS.documents.exportRequestRedeem, systemActorFor(actor), {
       memberId: actor.memberId,
       roles: actor.roles,

@@ -9,7 +9,6 @@ import {
   Role,
   ROSTER_DEFAULT_LIMIT,
   TeamContextView,
-  validationError,
 } from '@app/contracts';
 import { decodeCursor, encodeCursor } from '@app/persistence';
 import { ActorContextService } from './actor-context.service';
