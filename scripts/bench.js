@@ -250,7 +250,13 @@ async function main() {
   // Before the benchmark's stack starts, so that it measures nothing else's load.
   const fuzz = runs('fuzz') ? require('./lib/bench-fuzz').benchFuzz({ profile, log }) : null;
   fs.rmSync(stack.dataDir(profile), { recursive: true, force: true });
-  const servers = await stack.startServers(profile, {});
+  const servers = await stack.startServers(profile, { dist: path.join(ROOT, 'dist'), natsFixtures: true });
+  // The benchmark's own NATS clients (fixtures, floors) sign in as the `fixtures` user (ADR 0018).
+  const fixturesNats = stack.natsClientOptions(servers.natsCredentials, stack.NATS_FIXTURES_USER);
+  if (fixturesNats.user) {
+    process.env.KAM_BENCH_NATS_USER = fixturesNats.user;
+    process.env.KAM_BENCH_NATS_PASSWORD = fixturesNats.pass;
+  }
   const procs = [...servers.started];
   const extra = [];
   try {

@@ -248,7 +248,7 @@ async function floorRead(databaseUrl) {
 
 /** NATS request-reply with the services' envelope; `close()` when done. */
 async function natsRpc(natsUrl) {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connect({ servers: natsUrl, ...require('./stack').benchNatsOptions() });
   const enc = new TextEncoder();
   const dec = new TextDecoder();
   const rpc = async (subject, actor, data, timeout = 10000) => {

@@ -66,7 +66,7 @@ const nameOf = (i) => PARTS.map((p, k) => p[(i * (7 + 6 * k) + k) % p.length]).j
 async function benchAccounts(o) {
   const { defineAbilityFor } = dist('libs/authz/src/index.js');
   const { signUserToken } = dist('apps/gateway/src/auth/token.service.js');
-  const nc = await connect({ servers: o.natsUrl });
+  const nc = await connect({ servers: o.natsUrl, ...require('./stack').benchNatsOptions() });
   const db = new Client({ connectionString: o.databaseUrl });
   await db.connect();
   const enc = new TextEncoder();

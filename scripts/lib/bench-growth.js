@@ -23,7 +23,7 @@ const WARMUP = 20;
  * o.dsDatabaseUrl, o.amDatabaseUrl and o.settings for the appends.
  */
 async function growthPoint(o, workspaces, log) {
-  const nc = await connect({ servers: o.natsUrl });
+  const nc = await connect({ servers: o.natsUrl, ...require('./stack').benchNatsOptions() });
   const enc = new TextEncoder();
   const dec = new TextDecoder();
   const rpc = async (actor, query) => {

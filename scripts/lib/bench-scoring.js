@@ -320,7 +320,7 @@ async function benchScoring(o) {
   });
   const expected = W * MEMBERS;
 
-  const nc = await connect({ servers: o.natsUrl });
+  const nc = await connect({ servers: o.natsUrl, ...require('./stack').benchNatsOptions() });
   const enc = new TextEncoder();
   const dec = new TextDecoder();
   const rpc = async (subject, w, data) => {

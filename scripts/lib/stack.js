@@ -312,6 +312,11 @@ function natsClientOptions(credentials, user) {
   };
 }
 
+/** Options of the benchmark's own NATS clients: the `fixtures` user scripts/bench.js put in the environment. */
+function benchNatsOptions(env = process.env) {
+  return env.KAM_BENCH_NATS_USER ? { user: env.KAM_BENCH_NATS_USER, pass: env.KAM_BENCH_NATS_PASSWORD } : {};
+}
+
 /**
  * Starts (or reuses) the three servers and returns their URLs and the NATS credentials of the apps.
  * `dist`: the build to take the NATS permissions from; `natsFixtures`: a NATS user `fixtures` for tests and
@@ -415,5 +420,6 @@ module.exports = {
   natsServer,
   natsCredentials,
   natsClientOptions,
+  benchNatsOptions,
   NATS_FIXTURES_USER,
 };

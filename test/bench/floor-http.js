@@ -4,7 +4,12 @@ const http = require('node:http');
 const { connect } = require('nats');
 
 async function main() {
-  const nc = await connect({ servers: process.env.FLOOR_NATS_URL });
+  const nc = await connect({
+    servers: process.env.FLOOR_NATS_URL,
+    ...(process.env.KAM_BENCH_NATS_USER
+      ? { user: process.env.KAM_BENCH_NATS_USER, pass: process.env.KAM_BENCH_NATS_PASSWORD }
+      : {}),
+  });
   const enc = new TextEncoder();
   const workspaceId = process.env.FLOOR_WORKSPACE_ID;
   const server = http.createServer(async (req, res) => {

@@ -5,7 +5,13 @@ const { Pool } = require('pg');
 
 async function main() {
   const pool = new Pool({ connectionString: process.env.FLOOR_DATABASE_URL, max: 10 });
-  const nc = await connect({ servers: process.env.FLOOR_NATS_URL });
+  const nc = await connect({
+    servers: process.env.FLOOR_NATS_URL,
+    // As the benchmark's NATS user, like KAM's apps with theirs (ADR 0018).
+    ...(process.env.KAM_BENCH_NATS_USER
+      ? { user: process.env.KAM_BENCH_NATS_USER, pass: process.env.KAM_BENCH_NATS_PASSWORD }
+      : {}),
+  });
   const enc = new TextEncoder();
   const dec = new TextDecoder();
   nc.subscribe('kam.bench.floor.account.get', {
