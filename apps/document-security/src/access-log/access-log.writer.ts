@@ -76,6 +76,11 @@ export class AccessLogWriter {
     return (await this.appendAll(m, [entry]))[0];
   }
 
+  /** Appends entries of one workspace inside `m`'s transaction, in this order, under one lock of the head row. */
+  appendManyIn(m: EntityManager, entries: AccessLogEntry[]): Promise<string[]> {
+    return this.appendAll(m, entries);
+  }
+
   /** Writes the workspace's waiting appends, a batch per transaction, until none is left. */
   private async drain(workspaceId: string): Promise<void> {
     for (;;) {

@@ -5,9 +5,10 @@ import { DomainEvent, EventHandler } from '@app/messaging';
 import { AccessLogWriter } from './access-log.writer';
 
 /**
- * Writes what the gateway saw to the access log (issue 14, point 6): views of an account's archive, refusals of known
- * members on any route, and job-console actions. The row id is the event id, so a redelivered event cannot add a
- * second row; each goes through the workspace's hash chain like every other entry.
+ * Writes what the gateway saw to the access log (issue 14, point 6; ADR 0019): views of an account's archive,
+ * refusals of known members on any route, job-console actions and CRM connection changes. One event carries the
+ * entries of one workspace the gateway committed together; they go through the workspace's hash chain in one
+ * transaction, in order. Each row's id is the id the gateway gave the entry, so a redelivery cannot add a row.
  */
 @Injectable()
 export class GatewayAccessLogListener {
@@ -15,24 +16,29 @@ export class GatewayAccessLogListener {
 
   @EventHandler(EVENTS.accessRecorded, 'access-log-gateway')
   async onRecorded(event: DomainEvent<AccessRecordedEvent>, m: EntityManager): Promise<void> {
-    const p = event.payload;
-    await this.log.appendIn(m, {
-      id: event.id,
-      workspaceId: p.workspaceId,
-      memberId: p.memberId,
-      action: p.action,
-      subject: p.subject,
-      documentId: p.documentId ?? null,
-      details: {
-        via: 'gateway',
-        method: p.method,
-        route: p.route,
-        ...(p.accountId ? { accountId: p.accountId } : {}),
-        ...(p.reason ? { reason: p.reason, status: p.status ?? null } : {}),
-        ...(p.details ?? {}),
-        requestId: event.requestId ?? null,
-      },
-      at: new Date(p.at),
-    });
+    const { workspaceId, entries } = event.payload;
+    await this.log.appendManyIn(
+      m,
+      entries
+        .filter((p) => p.workspaceId === workspaceId)
+        .map((p) => ({
+          id: p.id,
+          workspaceId,
+          memberId: p.memberId,
+          action: p.action,
+          subject: p.subject,
+          documentId: p.documentId ?? null,
+          details: {
+            via: 'gateway',
+            method: p.method,
+            route: p.route,
+            ...(p.accountId ? { accountId: p.accountId } : {}),
+            ...(p.reason ? { reason: p.reason, status: p.status ?? null } : {}),
+            ...(p.details ?? {}),
+            requestId: p.requestId ?? event.requestId ?? null,
+          },
+          at: new Date(p.at),
+        })),
+    );
   }
 }

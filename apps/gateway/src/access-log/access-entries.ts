@@ -1,7 +1,8 @@
 import type { Request } from 'express';
-import { AccessRecordedEvent, Actor, canonicalId, KamError } from '@app/contracts';
+import { Actor, canonicalId, KamError } from '@app/contracts';
+import type { AccessEntryInput } from './access-recorder';
 
-type Entry = Omit<AccessRecordedEvent, 'at'>;
+type Entry = AccessEntryInput;
 
 const ID = '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
 const ACCOUNT_ROUTE = new RegExp(`^/api/v1/accounts/${ID}(?:/|$)`);

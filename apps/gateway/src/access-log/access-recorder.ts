@@ -1,30 +1,42 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccessRecordedEvent, EVENTS } from '@app/contracts';
+import { AccessRecordedEntry, AccessRecordedEvent, EVENTS } from '@app/contracts';
 import { OutboxRelay } from '@app/messaging';
 
+/** What a caller hands the recorder: the entry without its id and time, which the recorder gives it. */
+export type AccessEntryInput = Omit<AccessRecordedEntry, 'id' | 'at' | 'requestId'>;
+
 interface Waiting {
-  id: string;
-  event: AccessRecordedEvent;
-  requestId: string | null;
+  entry: AccessRecordedEntry;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
 
-/** The most entries one INSERT writes. */
+/** The most entries one flush writes. */
 const BATCH = 500;
 /** Longest path kept in an entry. */
 const ROUTE_MAX = 300;
 
+function complete(event: AccessEntryInput, requestId: string | undefined, id: string): AccessRecordedEntry {
+  return {
+    ...event,
+    id,
+    route: event.route.split('?')[0].slice(0, ROUTE_MAX),
+    at: new Date().toISOString(),
+    requestId: requestId ?? null,
+  };
+}
+
 /**
- * The gateway's way into the access log (issue 14, point 6): an archive view, a refusal or a job-console action
- * becomes an `access.recorded` event in the gateway's outbox, relayed to JetStream and appended by document-security
- * to the workspace's hash chain — so no entry is lost when a service restarts, and none is written before it is
- * committed here. `record` resolves once the entry is committed; the caller answers its request after that.
+ * The gateway's way into the access log (issue 14, point 6; ADR 0019): an archive view, a refusal or a job-console
+ * action becomes part of an `access.recorded` event in the gateway's outbox, relayed to JetStream and appended by
+ * document-security to the workspace's hash chain — so no entry is lost when a service restarts, and none is written
+ * before it is committed here. `record` resolves once the entry is committed; the caller answers its request after.
  *
- * Entries arriving while an INSERT is in flight wait and go together in the next one (group commit): a busy
- * gateway pays one statement per batch, not one per GET.
+ * Entries arriving while an INSERT is in flight wait and go together in the next one (group commit), one event per
+ * workspace carrying all of that workspace's entries: a busy gateway pays one statement, one JetStream message and
+ * one transaction of document-security per batch, not per GET.
  */
 @Injectable()
 export class AccessRecorder {
@@ -37,14 +49,10 @@ export class AccessRecorder {
     private readonly relay: OutboxRelay,
   ) {}
 
-  record(event: Omit<AccessRecordedEvent, 'at'> & { at?: string }, requestId?: string): Promise<void> {
-    const full: AccessRecordedEvent = {
-      ...event,
-      route: event.route.split('?')[0].slice(0, ROUTE_MAX),
-      at: event.at ?? new Date().toISOString(),
-    };
+  record(event: AccessEntryInput, requestId?: string): Promise<void> {
+    const entry = complete(event, requestId, randomUUID());
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ id: randomUUID(), event: full, requestId: requestId ?? null, resolve, reject });
+      this.waiting.push({ entry, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -55,23 +63,20 @@ export class AccessRecorder {
    */
   async recordIn(
     m: EntityManager,
-    event: Omit<AccessRecordedEvent, 'at'>,
+    event: AccessEntryInput,
     requestId?: string,
     id: string = randomUUID(),
   ): Promise<void> {
-    const full: AccessRecordedEvent = {
-      ...event,
-      route: event.route.split('?')[0].slice(0, ROUTE_MAX),
-      at: new Date().toISOString(),
-    };
+    const entry = complete(event, requestId, id);
+    const payload: AccessRecordedEvent = { workspaceId: entry.workspaceId, entries: [entry] };
     await m.query(
       `INSERT INTO outbox (id, subject, workspace_id, payload, request_id) VALUES ($1, $2, $3, $4, $5)`,
-      [id, EVENTS.accessRecorded, full.workspaceId, JSON.stringify(full), requestId ?? null],
+      [randomUUID(), EVENTS.accessRecorded, entry.workspaceId, JSON.stringify(payload), requestId ?? null],
     );
   }
 
   /** Like `record`, for a refusal already being answered: a failure is logged, never turned into another error. */
-  async recordQuietly(event: Omit<AccessRecordedEvent, 'at'>, requestId?: string): Promise<void> {
+  async recordQuietly(event: AccessEntryInput, requestId?: string): Promise<void> {
     try {
       await this.record(event, requestId);
     } catch (e) {
@@ -87,9 +92,22 @@ export class AccessRecorder {
     try {
       while (this.waiting.length) {
         const batch = this.waiting.splice(0, BATCH);
+        const byWorkspace = new Map<string, AccessRecordedEntry[]>();
+        for (const w of batch) {
+          const list = byWorkspace.get(w.entry.workspaceId);
+          if (list) list.push(w.entry);
+          else byWorkspace.set(w.entry.workspaceId, [w.entry]);
+        }
         const values: unknown[] = [];
-        const rows = batch.map((w, i) => {
-          values.push(w.id, EVENTS.accessRecorded, w.event.workspaceId, JSON.stringify(w.event), w.requestId);
+        const rows = [...byWorkspace].map(([workspaceId, entries], i) => {
+          const payload: AccessRecordedEvent = { workspaceId, entries };
+          values.push(
+            randomUUID(),
+            EVENTS.accessRecorded,
+            workspaceId,
+            JSON.stringify(payload),
+            entries[0].requestId,
+          );
           const n = i * 5;
           return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5})`;
         });

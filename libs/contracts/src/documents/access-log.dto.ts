@@ -34,11 +34,13 @@ export const GATEWAY_ACCESS_ACTIONS = ['view', 'denied', 'console', 'configure']
 export type GatewayAccessAction = (typeof GATEWAY_ACCESS_ACTIONS)[number];
 
 /**
- * Payload of `kam.events.gateway.access.recorded`: one access-log entry seen at the edge — an archive view (account,
- * contacts, records, plans, timeline), a 401/403 of a known member on any route, or a job-console action. It names
- * the route and the ids in it, never the query string, the body or a credential.
+ * One access-log entry seen at the edge — an archive view (account, contacts, records, plans, timeline), a 401/403
+ * of a known member on any route, a job-console action or a change of the CRM connection. It names the route and
+ * the ids in it, never the query string, the body or a credential.
  */
-export interface AccessRecordedEvent {
+export interface AccessRecordedEntry {
+  /** The entry's id in the access log (a uuid given by the gateway: a redelivery cannot add a second row). */
+  id: string;
   workspaceId: string;
   /** The member (a uuid), or `operator:<name>` for the deployment operator. */
   memberId: string;
@@ -56,4 +58,15 @@ export interface AccessRecordedEvent {
   /** Anything else a console action names (queue, job id, job name). */
   details?: Record<string, string | number | boolean | null | string[]>;
   at: string;
+  /** The request that was seen (its x-request-id). */
+  requestId?: string | null;
+}
+
+/**
+ * Payload of `kam.events.gateway.access.recorded`: the entries of one workspace that the gateway committed together
+ * (group commit, ADR 0019), appended by document-security in one transaction, in this order.
+ */
+export interface AccessRecordedEvent {
+  workspaceId: string;
+  entries: AccessRecordedEntry[];
 }
