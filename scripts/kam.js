@@ -85,6 +85,9 @@ async function start() {
     const running = new Map();
     const launch = (app) => {
       const p = apps.startApp(app, ctx);
+      // The supervisor stays in the foreground while it has apps to watch (startApp unrefs them for the scripts
+      // that only start and leave): Ctrl-C or `npm stop` ends it, and a crashed app is started again.
+      p.child.ref();
       running.set(app, p);
       const idx = children.findIndex((c) => c.name === app);
       if (idx >= 0) children[idx] = p;
