@@ -5,6 +5,22 @@ import { QueryRunner } from 'typeorm';
  * and the idempotency records of POSTs. Each service's first migration calls these.
  */
 export async function createCommonTables(q: QueryRunner): Promise<void> {
+  await createOutboxTables(q);
+  await q.query(`
+    CREATE TABLE idempotency_keys (
+      workspace_id uuid NOT NULL,
+      scope        text NOT NULL,
+      key          text NOT NULL,
+      request_hash text NOT NULL,
+      response     jsonb NOT NULL,
+      created_at   timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (workspace_id, scope, key)
+    )`);
+  await q.query(`CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)`);
+}
+
+/** The transactional outbox and the inbox of processed event ids (ADR 0002): what OutboxRelay and EventConsumerHost use. */
+export async function createOutboxTables(q: QueryRunner): Promise<void> {
   await q.query(`
     CREATE TABLE outbox (
       seq          bigserial PRIMARY KEY,
@@ -25,17 +41,6 @@ export async function createCommonTables(q: QueryRunner): Promise<void> {
       processed_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (consumer, event_id)
     )`);
-  await q.query(`
-    CREATE TABLE idempotency_keys (
-      workspace_id uuid NOT NULL,
-      scope        text NOT NULL,
-      key          text NOT NULL,
-      request_hash text NOT NULL,
-      response     jsonb NOT NULL,
-      created_at   timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (workspace_id, scope, key)
-    )`);
-  await q.query(`CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)`);
 }
 
 /**
