@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { TestSystem, ROOT, freePort } from '../support/system';
 import { adminUrl } from '../support/env';
 import { createWorkspace, Fixture, memberToken, tokenFor, withDb } from '../support/fixtures';
-import { expectProblem } from '../support/e2e-helpers';
+import { eventually, expectProblem } from '../support/e2e-helpers';
 
 /*
  * Issue 14, points 3, 4 and 12: who a caller is, as the gateway and the services see it. Ids are canonical
@@ -182,6 +182,33 @@ describe('who is calling: canonical ids, bounded tokens, no open token mint', ()
 
     it('a departed member is still told member_departed', async () => {
       expectProblem(await api().get('/api/v1/accounts').set(as('departed')), 401, 'member_departed');
+    });
+  });
+
+  describe('a token acts only with roles the member holds', () => {
+    const claiming = (who: keyof Fixture['members'], roles: string[]) =>
+      tokenFor(system.jwtSecret, {
+        sub: f.members[who].id,
+        workspaceId: f.workspaceId,
+        roles: roles as Fixture['members'][typeof who]['roles'],
+      });
+
+    it("an account manager's token claiming the director's role reads no salaries: 403, and it is in the access log", async () => {
+      const forged = await claiming('am2', ['director']);
+      expectProblem(await api().get('/api/v1/performance/pay-bases').set(bearer(forged)), 403, 'forbidden');
+      await eventually('the refusal in the access log', async () => {
+        const rows = await db(
+          `SELECT details FROM document_security.access_log WHERE workspace_id = $1 AND member_id = $2 AND action = 'denied'`,
+          [f.workspaceId, f.members.am2.id],
+        );
+        return rows.length ? rows : undefined;
+      });
+    });
+
+    it('a token naming a held role and one not held acts with the held one only', async () => {
+      const mixed = await claiming('am1', ['account_manager', 'director']);
+      await api().get('/api/v1/accounts').set(bearer(mixed)).expect(200);
+      expectProblem(await api().get('/api/v1/performance/pay-bases').set(bearer(mixed)), 403, 'forbidden');
     });
   });
 

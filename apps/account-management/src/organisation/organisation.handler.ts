@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  Role,
   Actor,
   CreateTeamRequest,
   DepartureRequest,
@@ -29,14 +30,14 @@ export class OrganisationHandler {
     private readonly directory: MemberDirectoryService,
   ) {}
 
-  /** Lets the gateway refuse a departed member's token. */
+  /** Lets the gateway refuse a departed member's token, and hold a caller to the roles the member has. */
   @RpcHandler(SUBJECTS.accounts.memberAuthCheck)
   async authCheck(_data: unknown, actor: Actor): Promise<MemberAuthCheckReply> {
-    const rows: { status: string }[] = await this.ds.query(
-      `SELECT status FROM members WHERE id = $1 AND workspace_id = $2`,
+    const rows: { status: string; roles: Role[] }[] = await this.ds.query(
+      `SELECT status, roles FROM members WHERE id = $1 AND workspace_id = $2`,
       [actor.memberId, actor.workspaceId],
     );
-    return { known: rows.length > 0, active: rows[0]?.status === 'active' };
+    return { known: rows.length > 0, active: rows[0]?.status === 'active', roles: rows[0]?.roles ?? [] };
   }
 
   @RpcHandler(SUBJECTS.accounts.memberList)

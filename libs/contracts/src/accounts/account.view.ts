@@ -1,5 +1,6 @@
 import { AccountCategory, AccountStatus } from './account.dto';
 import type { AccountHealthView } from './health.dto';
+import type { Role } from '../roles';
 
 export interface Money {
   amountMinor: number;
@@ -108,4 +109,6 @@ export interface MemberAuthCheckReply {
   /** The member exists in the workspace (issue 14: an unknown member is `member_unknown`, not `member_departed`). */
   known: boolean;
   active: boolean;
+  /** The roles the workspace gave the member: a token or key never acts with one the member does not hold. */
+  roles: Role[];
 }
