@@ -214,12 +214,19 @@ describe('hostile input: every OpenAPI operation fuzzed with fast-check', () => 
       for (const req of samples) {
         let status: number;
         let text = '';
-        try {
-          const res = await fetch(`${system.baseUrl}${req.path}${req.query}`, {
+        const send = () =>
+          fetch(`${system.baseUrl}${req.path}${req.query}`, {
             method: op.method,
             headers: req.headers,
             body: op.method === 'GET' || op.method === 'DELETE' ? undefined : req.body,
             signal: AbortSignal.timeout(15000),
+          });
+        try {
+          // A kept-alive socket the server closed just as the client reused it resets before the request is read:
+          // sent again once; a second reset counts.
+          const res = await send().catch((e: Error & { cause?: { code?: string } }) => {
+            if (e.cause?.code === 'ECONNRESET') return send();
+            throw e;
           });
           status = res.status;
           text = await res.text();
